@@ -1,0 +1,69 @@
+"""Rapport's AWS Lambda entry points. Wiring only: each route hands its request to a handler."""
+
+from __future__ import annotations
+
+import os
+
+from chalice.app import AuthRequest, AuthResponse, Chalice, Response
+
+from chalicelib.api import contact_routes, settings_routes
+from chalicelib.api.authorizer import authorizer_context
+from chalicelib.api.chalice_glue import respond
+from chalicelib.api.openapi import openapi_document
+from chalicelib.bootstrap import services
+
+app = Chalice(app_name="rapport")
+
+# Chalice needs a literal ARN when packaging; infra/ overrides it with the table's stream ARN.
+EVENTS_STREAM_ARN = os.environ.get(
+    "EVENTS_STREAM_ARN",
+    "arn:aws:dynamodb:us-east-1:123456789012:table/rapport-events/stream/placeholder",
+)
+
+
+@app.authorizer(ttl_seconds=300)
+def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
+    context = authorizer_context(services().verifier, auth_request.token)
+    return AuthResponse(
+        routes=["*"], principal_id=context.get("user_id", "anonymous"), context=context
+    )
+
+
+@app.route("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.route("/openapi.json")
+def openapi() -> Response:
+    return Response(body=openapi_document(), headers={"Content-Type": "application/json"})
+
+
+@app.route("/contacts", methods=["POST"], authorizer=jwt_auth)
+def create_contact() -> Response:
+    return respond(contact_routes.create_contact, app.current_request)
+
+
+@app.route("/contacts/{contact_id}", methods=["GET"], authorizer=jwt_auth)
+def get_contact(contact_id: str) -> Response:
+    return respond(contact_routes.get_contact, app.current_request)
+
+
+@app.route("/contacts/{contact_id}/events", methods=["GET"], authorizer=jwt_auth)
+def list_events(contact_id: str) -> Response:
+    return respond(contact_routes.list_events, app.current_request)
+
+
+@app.route("/contacts/{contact_id}/events", methods=["POST"], authorizer=jwt_auth)
+def record_step(contact_id: str) -> Response:
+    return respond(contact_routes.record_step, app.current_request)
+
+
+@app.route("/me/settings", methods=["GET"], authorizer=jwt_auth)
+def get_settings() -> Response:
+    return respond(settings_routes.get_settings, app.current_request)
+
+
+@app.route("/me/settings", methods=["PUT"], authorizer=jwt_auth)
+def put_settings() -> Response:
+    return respond(settings_routes.put_settings, app.current_request)

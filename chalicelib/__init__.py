@@ -1,0 +1,1 @@
+"""Rapport: informational interviews as event streams, served by AWS Chalice."""

@@ -1,0 +1,1 @@
+"""Thin adapters, one per AWS service; each receives its boto3 client."""

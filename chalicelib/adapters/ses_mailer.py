@@ -1,0 +1,67 @@
+"""The Mailer on Amazon SES v2: raw MIME, so we control every header (List-Unsubscribe too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.clock import Clock, SystemClock
+from chalicelib.reminders.mailer import MailSendError, MailThrottledError
+from chalicelib.reminders.mime import build_message, to_bytes
+from chalicelib.reminders.render import RenderedEmail
+
+# Error codes after which the same email may well go through later. SES v2 says
+# TooManyRequests/LimitExceeded/SendingPaused; the Throttling spellings come from the AWS
+# query protocol and botocore's retry layer, and are mapped too so nothing depends on which.
+THROTTLING_CODES = frozenset(
+    {
+        "TooManyRequestsException",
+        "LimitExceededException",
+        "SendingPausedException",
+        "Throttling",
+        "ThrottlingException",
+    }
+)
+
+
+class SesMailer:
+    """Sends reminder emails with SES v2 `SendEmail` and raw content."""
+
+    def __init__(
+        self,
+        client: Any,
+        from_address: str,
+        configuration_set: str | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._client = client
+        self._from = from_address
+        self._configuration_set = configuration_set
+        self._clock = clock or SystemClock()
+
+    def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str) -> str:
+        message = build_message(
+            from_address=self._from,
+            to=to,
+            rendered=rendered,
+            unsubscribe_url=unsubscribe_url,
+            sent_at=self._clock.now(),
+        )
+        request: dict[str, Any] = {
+            "FromEmailAddress": self._from,
+            "Destination": {"ToAddresses": [to]},
+            "Content": {"Raw": {"Data": to_bytes(message)}},
+        }
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
+            response = self._client.send_email(**request)
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if code in THROTTLING_CODES:
+                raise MailThrottledError(f"SES is throttling sends ({code})") from error
+            raise MailSendError(f"SES refused the email ({code or 'unknown'})", code) from error
+        except BotoCoreError as error:
+            raise MailSendError(f"SES could not be reached ({type(error).__name__})") from error
+        return str(response["MessageId"])

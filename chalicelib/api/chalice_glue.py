@@ -1,0 +1,38 @@
+"""Between Chalice and the handlers: its request in, its Response out. Only app.py uses this."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib.api.request import ApiRequest
+from chalicelib.api.responses import ApiResponse, answer
+from chalicelib.bootstrap import Services, services
+
+Handler = Callable[[Services, ApiRequest], ApiResponse]
+
+
+def api_request(request: Request) -> ApiRequest:
+    context: dict[str, Any] = request.context or {}
+    return ApiRequest(
+        method=request.method,
+        path=str(context.get("path") or context.get("resourcePath") or ""),
+        headers={k.lower(): v for k, v in (request.headers or {}).items()},
+        query=dict(request.query_params or {}),
+        path_params=dict(request.uri_params or {}),
+        raw_body=request.raw_body or b"",
+        auth_context=dict(context.get("authorizer") or {}),
+    )
+
+
+def respond(handler: Handler, request: Request) -> Response:
+    """Runs a handler with the process's services and renders its answer."""
+    result = answer(lambda: handler(services(), api_request(request)))
+    headers = {"Content-Type": result.content_type, **result.headers}
+    if result.body is None:
+        return Response(body="", status_code=result.status, headers=headers)
+    body = result.body if isinstance(result.body, str | bytes) else json.dumps(result.body)
+    return Response(body=body, status_code=result.status, headers=headers)

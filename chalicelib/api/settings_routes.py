@@ -1,0 +1,35 @@
+"""`GET|PUT /me/settings`: the caller's reminder settings."""
+
+from __future__ import annotations
+
+from chalicelib.api.body import json_object
+from chalicelib.api.request import ApiRequest, caller_of
+from chalicelib.api.responses import ApiResponse
+from chalicelib.api.schemas import SettingsUpdate
+from chalicelib.api.validation import validate
+from chalicelib.bootstrap import Services
+from chalicelib.domain.user_settings import UserSettings
+
+
+def _public(settings: UserSettings, token_email: str) -> dict[str, object]:
+    public = settings.model_dump(mode="json")
+    public["email"] = settings.email or token_email
+    return public
+
+
+def get_settings(services: Services, request: ApiRequest) -> ApiResponse:
+    caller = caller_of(request, services.clock)
+    saved = services.settings_repository.get(caller.tenant_id, caller.user_id)
+    return ApiResponse(200, _public(saved or UserSettings(), caller.email))
+
+
+def put_settings(services: Services, request: ApiRequest) -> ApiResponse:
+    """Any subset of the settings; omitted ones keep their current value."""
+    caller = caller_of(request, services.clock)
+    update = validate(SettingsUpdate, json_object(request.raw_body))
+    current = services.settings_repository.get(caller.tenant_id, caller.user_id) or UserSettings()
+    merged = UserSettings.model_validate(
+        current.model_dump() | update.model_dump(exclude_unset=True)
+    )
+    services.settings_repository.put(caller.tenant_id, caller.user_id, merged)
+    return ApiResponse(200, _public(merged, caller.email))

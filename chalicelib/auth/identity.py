@@ -1,0 +1,118 @@
+"""Who is calling: the identity a verified token proves, or the reason it proves none."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+COACH_ROLE = "coach"
+
+# Tenant and user ids end up inside DynamoDB keys such as `T#{tenant}#U#{user}`; a `#` (or any
+# other unexpected character) in a claim could forge another tenant's key prefix, so ids are
+# held to a small alphabet that Cognito subs (UUIDs) and sensible tenant slugs all fit.
+_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}")
+_EMAIL_PATTERN = re.compile(r"[^\s@]+@[^\s@]+")
+
+
+def is_valid_id(value: object) -> bool:
+    """Whether `value` may be used as a tenant or user id inside storage keys."""
+    return isinstance(value, str) and _ID_PATTERN.fullmatch(value) is not None
+
+
+def is_valid_email(value: object) -> bool:
+    """A deliberately loose check: reminders go there, so it must at least look like an address."""
+    return (
+        isinstance(value, str) and len(value) <= 320 and _EMAIL_PATTERN.fullmatch(value) is not None
+    )
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The verified caller; the only source of tenant and user for every request."""
+
+    user_id: str
+    tenant_id: str
+    email: str
+    roles: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not is_valid_id(self.user_id):
+            raise ValueError(f"invalid user id: {self.user_id!r}")
+        if not is_valid_id(self.tenant_id):
+            raise ValueError(f"invalid tenant id: {self.tenant_id!r}")
+        if not is_valid_email(self.email):
+            raise ValueError(f"invalid email: {self.email!r}")
+        # Callers may hand over a set or list; freezing keeps the Identity hashable.
+        object.__setattr__(self, "roles", frozenset(self.roles))
+
+    @property
+    def is_coach(self) -> bool:
+        """Coaches may read their tenant's dashboard."""
+        return COACH_ROLE in self.roles
+
+
+# The refusals live beside Identity because together they are verification's whole answer;
+# callers (the API's authorizer) catch AuthError and show `reason`.
+
+
+class AuthError(Exception):
+    """A refused token; `reason` is short and safe to show in a 401 body."""
+
+    reason = "invalid token"
+
+    def __init__(self, reason: str | None = None) -> None:
+        if reason is not None:
+            self.reason = reason
+        super().__init__(self.reason)
+
+
+class MissingTokenError(AuthError):
+    reason = "no token"
+
+
+class MalformedTokenError(AuthError):
+    reason = "malformed token"
+
+
+class UnsupportedAlgorithmError(AuthError):
+    reason = "unsupported algorithm"
+
+
+class BadSignatureError(AuthError):
+    reason = "bad signature"
+
+
+class UnknownSigningKeyError(AuthError):
+    reason = "unknown signing key"
+
+
+class SigningKeysUnavailableError(AuthError):
+    reason = "signing keys unavailable"
+
+
+class ExpiredTokenError(AuthError):
+    reason = "token expired"
+
+
+class TokenNotYetValidError(AuthError):
+    reason = "token not yet valid"
+
+
+class WrongIssuerError(AuthError):
+    reason = "wrong issuer"
+
+
+class WrongAudienceError(AuthError):
+    reason = "wrong audience"
+
+
+class MissingClaimError(AuthError):
+    def __init__(self, claim: str) -> None:
+        self.claim = claim
+        super().__init__(f"missing claim: {claim}")
+
+
+class InvalidClaimError(AuthError):
+    def __init__(self, claim: str) -> None:
+        self.claim = claim
+        super().__init__(f"invalid claim: {claim}")

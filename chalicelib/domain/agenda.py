@@ -1,0 +1,106 @@
+"""What is due for a contact, and when: its agenda, and the next action at a given time.
+
+Defaults (from the guide): follow up after 7 business days, at most once, then move on;
+prepare questions 48 h before the interview; attend it at its start; log it 24 h after it ends;
+thank them from the moment it ends; connect on LinkedIn 2 days after the thank-you; reflect
+2 days after the interview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib.domain.business_days import add_business_days
+from chalicelib.domain.state import ContactState, Interview
+from chalicelib.domain.user_settings import UserSettings
+from chalicelib.domain.vocabulary import Action, ReplyOutcome, Status
+
+PREPARE_BEFORE = timedelta(hours=48)
+LOG_AFTER = timedelta(hours=24)
+CONNECT_AFTER_THANK_YOU = timedelta(days=2)
+REFLECT_AFTER = timedelta(days=2)
+
+
+@dataclass(frozen=True, order=True)
+class PlannedAction:
+    """An action due at `due_at`; after `expires_at` (if any) it no longer makes sense."""
+
+    due_at: datetime
+    action: Action
+    expires_at: datetime | None = None
+
+
+def agenda(state: ContactState, settings: UserSettings) -> tuple[PlannedAction, ...]:
+    """Every action still open for the contact, earliest due first."""
+    if not state.exists:
+        return ()
+    planner = _PLANNERS.get(state.status)  # type: ignore[arg-type]
+    return tuple(sorted(planner(state, settings))) if planner else ()
+
+
+def next_action(state: ContactState, settings: UserSettings, now: datetime) -> PlannedAction | None:
+    """The first open action that has not expired by `now`."""
+    for planned in agenda(state, settings):
+        if planned.expires_at is None or now < planned.expires_at:
+            return planned
+    return None
+
+
+def _identified(state: ContactState, settings: UserSettings) -> list[PlannedAction]:
+    assert state.created_at is not None
+    return [PlannedAction(state.created_at, Action.REACH_OUT)]
+
+
+def _reaching_out(state: ContactState, settings: UserSettings) -> list[PlannedAction]:
+    if state.cancelled_at is not None:
+        return [PlannedAction(state.cancelled_at, Action.SCHEDULE_INTERVIEW)]
+    if state.reply is ReplyOutcome.ACCEPTED and state.replied_at is not None:
+        return [PlannedAction(state.replied_at, Action.SCHEDULE_INTERVIEW)]
+    wait = settings.follow_up_after_business_days
+    if state.last_outreach_at is None:
+        # Only an introduction asked for: if it has not happened by then, reach out yourself.
+        assert state.intro_requested_at is not None
+        due = add_business_days(state.intro_requested_at, wait, settings.timezone)
+        return [PlannedAction(due, Action.REACH_OUT)]
+    due = add_business_days(state.last_outreach_at, wait, settings.timezone)
+    if state.follow_ups_sent < settings.max_follow_ups:
+        return [PlannedAction(due, Action.FOLLOW_UP)]
+    return [PlannedAction(due, Action.MOVE_ON)]
+
+
+def _scheduled(state: ContactState, settings: UserSettings) -> list[PlannedAction]:
+    interview: Interview | None = state.interview
+    assert interview is not None
+    planned = [
+        PlannedAction(interview.starts_at, Action.ATTEND_INTERVIEW, interview.ends_at),
+        PlannedAction(interview.ends_at + LOG_AFTER, Action.LOG_INTERVIEW),
+    ]
+    if not state.prepared:
+        due = interview.starts_at - PREPARE_BEFORE
+        planned.append(PlannedAction(due, Action.PREPARE_QUESTIONS, interview.starts_at))
+    return planned
+
+
+def _after_interview(state: ContactState, settings: UserSettings) -> list[PlannedAction]:
+    ended = state.interview_ended_at
+    assert ended is not None
+    planned: list[PlannedAction] = []
+    if state.status is Status.INTERVIEWED:
+        planned.append(PlannedAction(ended, Action.SEND_THANK_YOU))
+    if state.status is not Status.REFLECTED:
+        planned.append(PlannedAction(ended + REFLECT_AFTER, Action.REFLECT))
+    if state.linkedin_connected_at is None and state.status is not Status.INTERVIEWED:
+        since = state.thank_you_sent_at or ended
+        planned.append(PlannedAction(since + CONNECT_AFTER_THANK_YOU, Action.CONNECT_LINKEDIN))
+    return planned
+
+
+_PLANNERS = {
+    Status.IDENTIFIED: _identified,
+    Status.REACHING_OUT: _reaching_out,
+    Status.SCHEDULED: _scheduled,
+    Status.INTERVIEWED: _after_interview,
+    Status.FOLLOWED_UP: _after_interview,
+    Status.REFLECTED: _after_interview,
+}

@@ -1,0 +1,241 @@
+"""Every event a contact's stream can hold, as validated, versioned pydantic models.
+
+Each model is the event's data; the envelope (version, times, actor) lives with the store.
+`PERSONAL` names the fields that can identify the contact, so erasure knows what to remove.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, ClassVar, Self
+from urllib.parse import urlparse
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from chalicelib.domain.vocabulary import Action, Channel, ReplyOutcome, ResearchSubject, Source
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("must be an email address like ada@example.com")
+    return value
+
+
+def _https_url(value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme != "https" or not parsed.netloc:
+        raise ValueError("must be an https:// URL")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Short = Annotated[str, Field(max_length=200)]
+Text = Annotated[str, Field(max_length=5_000)]
+LongText = Annotated[str, Field(max_length=10_000)]
+Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
+HttpsUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url)]
+Minutes = Annotated[int, Field(ge=5, le=240)]
+Question = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class EventData(BaseModel):
+    """Base of every event's data: strict about unknown fields, immutable once made."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+    PERSONAL: ClassVar[frozenset[str]] = frozenset()
+    client_may_record: ClassVar[bool] = True
+    # A partial event's meaning is which fields it names (e.g. which details changed), so
+    # it is stored without its defaults; every other event is stored whole.
+    PARTIAL: ClassVar[bool] = False
+
+    def to_data(self) -> dict[str, Any]:
+        """The JSON data to store for this event."""
+        return self.model_dump(mode="json", exclude_unset=self.PARTIAL)
+
+
+class ContactDetails(EventData):
+    """The contact's own details, shared by `contact_added` and `contact_updated`."""
+
+    email: Email | None = None
+    company: Short | None = None
+    role: Short | None = None
+    linkedin_url: HttpsUrl | None = None
+    introduced_by: Short | None = None
+    notes: LongText | None = None
+
+    PERSONAL = frozenset(
+        {"name", "email", "company", "role", "linkedin_url", "introduced_by", "notes"}
+    )
+
+
+class ContactAdded(ContactDetails):
+    event_type = "contact_added"
+    client_may_record = False  # POST /contacts records it
+    name: Name
+    source: Source = Source.COLD_OUTREACH
+
+
+class ContactUpdated(ContactDetails):
+    event_type = "contact_updated"
+    PARTIAL = True
+    name: Name | None = None
+    source: Source | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("give at least one contact field to change")
+        return self
+
+
+class IntroductionRequested(EventData):
+    event_type = "introduction_requested"
+    via: Short | None = None
+    PERSONAL = frozenset({"via"})
+
+
+class OutreachSent(EventData):
+    event_type = "outreach_sent"
+    channel: Channel = Channel.EMAIL
+    message: Text | None = None
+    PERSONAL = frozenset({"message"})
+
+
+class FollowUpSent(OutreachSent):
+    event_type = "follow_up_sent"
+
+
+class ReplyReceived(EventData):
+    event_type = "reply_received"
+    outcome: ReplyOutcome
+
+
+class InterviewScheduled(EventData):
+    event_type = "interview_scheduled"
+    starts_at: AwareDatetime
+    duration_minutes: Minutes = 30
+    location: Short | None = None
+    PERSONAL = frozenset({"location"})
+
+
+class InterviewRescheduled(EventData):
+    event_type = "interview_rescheduled"
+    PARTIAL = True
+    starts_at: AwareDatetime
+    duration_minutes: Minutes | None = None
+    location: Short | None = None
+    PERSONAL = frozenset({"location"})
+
+
+class InterviewCancelled(EventData):
+    event_type = "interview_cancelled"
+    reason: Text | None = None
+    PERSONAL = frozenset({"reason"})
+
+
+class ResearchNoted(EventData):
+    event_type = "research_noted"
+    subject: ResearchSubject
+    text: Annotated[str, Field(min_length=1, max_length=5_000)]
+    PERSONAL = frozenset({"text"})
+
+
+class QuestionsPrepared(EventData):
+    event_type = "questions_prepared"
+    questions: Annotated[list[Question], Field(min_length=1, max_length=50)]
+    PERSONAL = frozenset({"questions"})
+
+
+class InterviewCompleted(EventData):
+    event_type = "interview_completed"
+    notes: LongText | None = None
+    duration_minutes: Minutes | None = None
+    PERSONAL = frozenset({"notes"})
+
+
+class ThankYouSent(EventData):
+    event_type = "thank_you_sent"
+    channel: Channel = Channel.EMAIL
+
+
+class LinkedinConnected(EventData):
+    event_type = "linkedin_connected"
+    profile_url: HttpsUrl | None = None
+    PERSONAL = frozenset({"profile_url"})
+
+
+class ReflectionRecorded(EventData):
+    event_type = "reflection_recorded"
+    career_path: LongText | None = None
+    obstacles: LongText | None = None
+    lessons: LongText | None = None
+    PERSONAL = frozenset({"career_path", "obstacles", "lessons"})
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if not any((self.career_path, self.obstacles, self.lessons)):
+            raise ValueError("write at least one of career_path, obstacles or lessons")
+        return self
+
+
+class ContactArchived(EventData):
+    event_type = "contact_archived"
+    reason: Text | None = None
+    PERSONAL = frozenset({"reason"})
+
+
+class ReminderSent(EventData):
+    """The sweep emailed a reminder for this (action, due time): never send it again."""
+
+    event_type = "reminder_sent"
+    client_may_record = False
+    action: Action
+    due_at: AwareDatetime
+    message_id: Short | None = None
+
+
+class ContactErased(EventData):
+    """A tombstone: the contact's personal data was removed from every earlier event."""
+
+    event_type = "contact_erased"
+    client_may_record = False
+
+
+EVENT_TYPES: dict[str, type[EventData]] = {
+    cls.event_type: cls
+    for cls in (
+        ContactAdded,
+        ContactUpdated,
+        IntroductionRequested,
+        OutreachSent,
+        FollowUpSent,
+        ReplyReceived,
+        InterviewScheduled,
+        InterviewRescheduled,
+        InterviewCancelled,
+        ResearchNoted,
+        QuestionsPrepared,
+        InterviewCompleted,
+        ThankYouSent,
+        LinkedinConnected,
+        ReflectionRecorded,
+        ContactArchived,
+        ReminderSent,
+        ContactErased,
+    )
+}
+
+CLIENT_EVENT_TYPES: dict[str, type[EventData]] = {
+    name: cls for name, cls in EVENT_TYPES.items() if cls.client_may_record
+}
+
+
+def redacted(data: dict[str, Any], event_type: str) -> dict[str, Any]:
+    """The event's data with every personal field removed, for erasure."""
+    personal = EVENT_TYPES[event_type].PERSONAL
+    return {key: value for key, value in data.items() if key not in personal}

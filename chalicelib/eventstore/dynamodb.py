@@ -1,0 +1,162 @@
+"""The event store on DynamoDB: one partition per contact stream, conditional writes as the lock.
+
+Events sit at `E#{version:010d}` and idempotency records at `I#{user}#{key}` in the same
+partition, so a command's one Query returns both, and one transaction writes both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.eventstore import codec
+from chalicelib.eventstore.port import (
+    ConcurrencyError,
+    DuplicateRequestError,
+    IdempotencyRecord,
+    LoadedStream,
+    NewEvent,
+    StoredEvent,
+    StreamId,
+)
+
+# The optimistic lock: a version can be written once. Never a silent overwrite.
+_NEW_ITEM = "attribute_not_exists(SK)"
+# An idempotency key stays taken until its record expires; TTL deletion may lag by days.
+_FREE_OR_EXPIRED = "attribute_not_exists(SK) OR expires_at <= :now"
+_LOST_RACE = {"ConditionalCheckFailed", "TransactionConflict"}
+
+
+class DynamoDBEventStore:
+    """Reads and appends contact streams with the low-level boto3 DynamoDB client."""
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def load(self, stream: StreamId) -> LoadedStream:
+        pk = codec.partition_key(stream)
+        items = self._query("PK = :pk", {":pk": {"S": pk}})
+        return codec.decode_stream(stream, items)
+
+    def read(self, stream: StreamId, after_version: int = 0) -> list[StoredEvent]:
+        # BETWEEN keeps the range inside the `E#` items, whatever else shares the partition.
+        values = {
+            ":pk": {"S": codec.partition_key(stream)},
+            ":first": {"S": codec.event_sort_key(max(after_version, 0) + 1)},
+            ":last": {"S": codec.LAST_EVENT_SORT_KEY},
+        }
+        items = self._query("PK = :pk AND SK BETWEEN :first AND :last", values)
+        return [codec.decode_event(stream, item) for item in items]
+
+    def append(
+        self,
+        stream: StreamId,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int,
+        owner_id: str,
+        recorded_at: datetime,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> list[StoredEvent]:
+        """One PutItem for a lone event, else one TransactWriteItems with every item."""
+        stored = codec.stamp(
+            stream,
+            events,
+            expected_version=expected_version,
+            owner_id=owner_id,
+            recorded_at=recorded_at,
+            with_idempotency=idempotency is not None,
+        )
+        puts = [
+            {
+                "TableName": self._table,
+                "Item": codec.event_item(e),
+                "ConditionExpression": _NEW_ITEM,
+            }
+            for e in stored
+        ]
+        if len(puts) == 1 and idempotency is None:
+            self._put_event(puts[0], expected_version)
+            return stored
+        if idempotency is not None:
+            puts.append(
+                {
+                    "TableName": self._table,
+                    "Item": codec.idempotency_item(stream, idempotency),
+                    "ConditionExpression": _FREE_OR_EXPIRED,
+                    "ExpressionAttributeValues": {
+                        ":now": {"N": str(codec.epoch_seconds(recorded_at))}
+                    },
+                }
+            )
+        self._transact(puts, event_count=len(stored), expected_version=expected_version)
+        return stored
+
+    def redact(self, stream: StreamId, replacements: dict[int, dict[str, Any]]) -> None:
+        """Checks every version first, then updates each event and deletes each record.
+
+        Not one transaction: a long stream can exceed 100 items, and a rerun after a partial
+        failure finishes the job, which is all erasure needs.
+        """
+        loaded = self.load(stream)
+        missing = sorted(set(replacements) - {event.version for event in loaded.events})
+        if missing:
+            raise ValueError(f"{codec.partition_key(stream)} has no versions {missing} to redact")
+        pk = {"S": codec.partition_key(stream)}
+        for version, data in replacements.items():
+            self._client.update_item(
+                TableName=self._table,
+                Key={"PK": pk, "SK": {"S": codec.event_sort_key(version)}},
+                UpdateExpression="SET #data = :data",
+                ConditionExpression="attribute_exists(SK)",
+                ExpressionAttributeNames={"#data": "data"},
+                ExpressionAttributeValues={":data": codec.encoded_data(data)},
+            )
+        for record in loaded.idempotency:
+            sort_key = codec.idempotency_sort_key(record.user_id, record.key)
+            self._client.delete_item(TableName=self._table, Key={"PK": pk, "SK": {"S": sort_key}})
+
+    def _query(self, condition: str, values: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Every page of a strongly consistent Query: one request unless past 1 MB."""
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._client.query(**kwargs)
+            yield from page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _put_event(self, put: dict[str, Any], expected_version: int) -> None:
+        try:
+            self._client.put_item(**put)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise ConcurrencyError(f"stream moved past v{expected_version}") from error
+
+    def _transact(
+        self, puts: list[dict[str, Any]], *, event_count: int, expected_version: int
+    ) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=[{"Put": put} for put in puts])
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            codes = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            # Reasons come in item order: the events first, then the idempotency record.
+            if any(code in _LOST_RACE for code in codes[:event_count]):
+                raise ConcurrencyError(f"stream moved past v{expected_version}") from error
+            if codes[event_count:] == ["ConditionalCheckFailed"]:
+                raise DuplicateRequestError("a live idempotency record has this key") from error
+            if codes[event_count:] == ["TransactionConflict"]:
+                raise ConcurrencyError("another write holds this idempotency key") from error
+            raise

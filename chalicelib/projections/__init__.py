@@ -1,0 +1,1 @@
+"""The read side: read models in the views table, kept by the projector from the events stream."""

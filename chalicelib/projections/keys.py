@@ -1,0 +1,61 @@
+"""Keys of every item in the views table. Every partition key starts with `T#{tenant}`, except
+the scheduler's sharded due index; each index is sparse (only items that carry its keys).
+
+Item kinds (PK / SK):
+- contact view:    `T#{t}#U#{u}` / `C#{contact}`   + by_updated, by_status, and (while an
+                   interview is scheduled) interviews / tenant_interviews keys
+- reminder:        `T#{t}#U#{u}` / `R#{contact}#{action}#{due_at}` + due, agenda, tenant_agenda
+- user counters:   `T#{t}#U#{u}` / `STATS`
+- tenant counters: `T#{t}` / `STATS`
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from chalicelib.domain.vocabulary import Action
+
+STATS_SK = "STATS"
+# Sorts after every ISO timestamp with the same prefix: `due_sk <= f"{now}{HIGH}"`.
+HIGH = "~"
+
+
+def user_pk(tenant_id: str, user_id: str) -> str:
+    return f"T#{tenant_id}#U#{user_id}"
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"T#{tenant_id}"
+
+
+def contact_sk(contact_id: str) -> str:
+    return f"C#{contact_id}"
+
+
+def reminder_prefix(contact_id: str) -> str:
+    return f"R#{contact_id}#"
+
+
+def reminder_sk(contact_id: str, action: Action, due_at_iso: str) -> str:
+    return f"{reminder_prefix(contact_id)}{action.value}#{due_at_iso}"
+
+
+def status_pk(tenant_id: str, user_id: str, status: str) -> str:
+    return f"{user_pk(tenant_id, user_id)}#S#{status}"
+
+
+def updated_sk(updated_at_iso: str, contact_id: str) -> str:
+    return f"{updated_at_iso}#{contact_id}"
+
+
+def due_shard(tenant_id: str, contact_id: str, shards: int) -> int:
+    """A stable shard per contact, so one contact's reminders share a partition."""
+    return zlib.crc32(f"{tenant_id}/{contact_id}".encode()) % shards
+
+
+def due_pk(shard: int) -> str:
+    return f"DUE#{shard}"
+
+
+def due_sk(send_at_iso: str, tenant_id: str, contact_id: str, action: Action) -> str:
+    return f"{send_at_iso}#{tenant_id}#{contact_id}#{action.value}"

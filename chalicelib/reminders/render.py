@@ -1,0 +1,120 @@
+"""Turns a digest into the words of one email: a subject, a plain-text part and an HTML part.
+
+The copy lives in Jinja2 templates beside this module (`templates/`); the HTML templates are
+autoescaped because names, notes and questions are user input. Times are shown in the user's
+timezone, and relative words ("today", "tomorrow") are relative to when the digest was made.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from chalicelib.reminders.digest import Digest, ReminderItem
+
+TEMPLATES = Path(__file__).parent / "templates"
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """An email's content, ready for any mailer."""
+
+    subject: str
+    text: str
+    html: str
+
+
+class _TwoModeLoader(FileSystemLoader):
+    """Serves `x.jinja` also as `x.jinja.html`, so shared macros exist in both escaping modes.
+
+    Jinja escapes a macro's interpolations by the mode of the template that defines it, yet
+    trusts its result in the template that calls it: a plain-text macro called from HTML would
+    let a contact named `<script>` through. Autoescape follows the name, so the HTML templates
+    import `_lines.jinja.html` and get the same source compiled with escaping on.
+    """
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source_name = (
+            template.removesuffix(".html") if template.endswith(".jinja.html") else template
+        )
+        return super().get_source(environment, source_name)
+
+
+@functools.cache
+def _environment() -> Environment:
+    # Built once per process: parsing the templates is the costly part of rendering.
+    return Environment(
+        loader=_TwoModeLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def render_digest(digest: Digest) -> RenderedEmail:
+    """Renders one email listing every due step of the digest."""
+    env = _environment()
+    context = _context(digest)
+    subject = " ".join(env.get_template("subject.txt").render(context).split())
+    text = env.get_template("digest.txt").render(context)
+    html = env.get_template("digest.html").render(context, subject=subject)
+    return RenderedEmail(subject=subject, text=_tidy_text(text), html=html.strip() + "\n")
+
+
+def _context(digest: Digest) -> dict[str, Any]:
+    zone = ZoneInfo(digest.timezone)
+    today = digest.generated_at.astimezone(zone).date()
+
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(zone)
+
+    def date(moment: datetime) -> str:
+        when = local(moment)
+        text = f"{when:%a} {when.day} {when:%b}"
+        return text if when.year == today.year else f"{text} {when.year}"
+
+    def day(moment: datetime) -> str:
+        offset = (local(moment).date() - today).days
+        return {0: "today", 1: "tomorrow"}.get(offset, f"on {date(moment)}")
+
+    def clock(moment: datetime) -> str:
+        return f"{local(moment):%H:%M}"
+
+    def date_time(moment: datetime) -> str:
+        return f"{date(moment)}, {clock(moment)}"
+
+    def add_hours(moment: datetime, hours: int) -> datetime:
+        return moment + timedelta(hours=hours)
+
+    def contact_url(item: ReminderItem) -> str:
+        return f"{digest.app_base_url}/#/contacts/{quote(item.contact_id, safe='')}"
+
+    helpers: dict[str, Callable[..., Any]] = {
+        "date": date,
+        "day": day,
+        "clock": clock,
+        "date_time": date_time,
+        "add_hours": add_hours,
+        "contact_url": contact_url,
+    }
+    return {"digest": digest, **helpers}
+
+
+def _tidy_text(text: str) -> str:
+    # Optional sections leave blank runs behind; one blank line between paragraphs reads best.
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)) + "\n"

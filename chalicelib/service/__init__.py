@@ -1,0 +1,1 @@
+"""Application services: load, fold, decide, append. No HTTP, no boto3."""

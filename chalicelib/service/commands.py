@@ -1,0 +1,215 @@
+"""Commands on a contact: load its stream, fold, let the domain decide, append with a version check.
+
+A command costs one strongly consistent Query and one write. A lost race reloads and decides
+again (the winner may have made the step pointless), a few times, then answers 409.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from chalicelib.clock import Clock
+from chalicelib.domain import events as ev
+from chalicelib.domain.fold import evolve
+from chalicelib.domain.rules import check_allowed
+from chalicelib.domain.state import ContactState, Envelope
+from chalicelib.domain.user_settings import UserSettings
+from chalicelib.eventstore.port import (
+    ConcurrencyError,
+    DuplicateRequestError,
+    EventStore,
+    LoadedStream,
+    NewEvent,
+    StreamId,
+)
+from chalicelib.service.errors import (
+    ContactNotFoundError,
+    VersionMismatchError,
+    WriteConflictError,
+)
+from chalicelib.service.history import state_of
+from chalicelib.service.idempotency import (
+    IdempotencyRequest,
+    contact_id_for_key,
+    earlier_response,
+)
+from chalicelib.service.presenter import contact_public
+from chalicelib.service.user_settings_port import SettingsRepository
+from chalicelib.timefmt import iso
+
+
+class Caller(Protocol):
+    """Who is asking, from the verified token only."""
+
+    tenant_id: str
+    user_id: str
+    email: str
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    """The response to a command: fresh, or the replay of the first one for its key."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+    @property
+    def version(self) -> int:
+        return int(self.body["contact"]["version"])
+
+
+def _no_sleep(seconds: float) -> None:
+    """Tests inject this: retries then depend on the store's answers only, never on timing."""
+
+
+class ContactCommands:
+    """Adds contacts and records their steps."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        settings: SettingsRepository,
+        clock: Clock,
+        *,
+        max_attempts: int = 10,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._clock = clock
+        self._max_attempts = max_attempts
+        self._sleep = sleep
+
+    def add_contact(
+        self, caller: Caller, details: ev.ContactAdded, idempotency: IdempotencyRequest | None
+    ) -> CommandOutcome:
+        """Starts a new contact's stream with `contact_added`."""
+        self._remember_email(caller)
+        contact_id = (
+            contact_id_for_key(caller.tenant_id, caller.user_id, idempotency.key)
+            if idempotency
+            else uuid.uuid4().hex
+        )
+        for attempt in range(self._max_attempts):
+            stream = StreamId(caller.tenant_id, contact_id)
+            # Without a key a fresh random id cannot have history: skip the read entirely.
+            loaded = self._store.load(stream) if idempotency else LoadedStream(stream)
+            replay = self._replay(loaded, caller, idempotency)
+            if replay is not None:
+                return replay
+            if loaded.events:
+                # The key's 24 h window is over and its contact exists: this is a new request.
+                contact_id = uuid.uuid4().hex
+                continue
+            state = ContactState(contact_id=contact_id, owner_id=caller.user_id)
+            outcome = self._try_append(caller, stream, state, details, None, idempotency)
+            if outcome is not None:
+                return outcome
+            if idempotency is None:
+                contact_id = uuid.uuid4().hex
+            self._back_off(attempt)
+        raise WriteConflictError("could not create the contact, please retry")
+
+    def record_step(
+        self,
+        caller: Caller,
+        contact_id: str,
+        data: ev.EventData,
+        *,
+        occurred_at: datetime | None = None,
+        if_match: int | None = None,
+        idempotency: IdempotencyRequest | None = None,
+    ) -> CommandOutcome:
+        """Appends one step to an existing contact, if the domain allows it now."""
+        stream = StreamId(caller.tenant_id, contact_id)
+        for attempt in range(self._max_attempts):
+            loaded = self._store.load(stream)
+            replay = self._replay(loaded, caller, idempotency)
+            if replay is not None:
+                return replay
+            state = state_of(contact_id, loaded.events)
+            if not state.exists or state.owner_id != caller.user_id:
+                raise ContactNotFoundError(contact_id)
+            if if_match is not None and if_match != state.version:
+                raise VersionMismatchError(if_match, state.version)
+            check_allowed(state, data)
+            outcome = self._try_append(caller, stream, state, data, occurred_at, idempotency)
+            if outcome is not None:
+                return outcome
+            if if_match is not None:
+                raise VersionMismatchError(if_match, state.version + 1)
+            self._back_off(attempt)
+        raise WriteConflictError("other changes to this contact kept winning, please retry")
+
+    def _replay(
+        self, loaded: LoadedStream, caller: Caller, idempotency: IdempotencyRequest | None
+    ) -> CommandOutcome | None:
+        record = earlier_response(loaded, caller.user_id, idempotency, self._clock.now())
+        if record is None:
+            return None
+        return CommandOutcome(record.status, record.body, replayed=True)
+
+    def _try_append(
+        self,
+        caller: Caller,
+        stream: StreamId,
+        state: ContactState,
+        data: ev.EventData,
+        occurred_at: datetime | None,
+        idempotency: IdempotencyRequest | None,
+    ) -> CommandOutcome | None:
+        """Appends one event at the state's version; None when another writer got there first."""
+        now = self._clock.now()
+        occurred = occurred_at or now
+        new_state = evolve(state, Envelope(state.version + 1, data, occurred, now, caller.user_id))
+        body = {
+            "contact": contact_public(new_state, self._user_settings(caller), now),
+            "event": {
+                "version": new_state.version,
+                "type": data.event_type,
+                "occurred_at": iso(occurred),
+            },
+        }
+        event = NewEvent(
+            type=data.event_type,
+            data=data.to_data(),
+            occurred_at=occurred,
+            schema_version=data.schema_version,
+            event_id=uuid.uuid4().hex,
+            actor=caller.user_id,
+            correlation_id=idempotency.key if idempotency else uuid.uuid4().hex,
+        )
+        record = idempotency.record(caller.user_id, 201, body, now) if idempotency else None
+        try:
+            self._store.append(
+                stream,
+                [event],
+                expected_version=state.version,
+                owner_id=new_state.owner_id,
+                recorded_at=now,
+                idempotency=record,
+            )
+        except (ConcurrencyError, DuplicateRequestError):
+            return None
+        return CommandOutcome(201, body)
+
+    def _remember_email(self, caller: Caller) -> None:
+        """Reminders need an address long after the token is gone: a user's first contact
+        saves default settings with the token's email (one extra write, once per user)."""
+        if caller.email and self._settings.get(caller.tenant_id, caller.user_id) is None:
+            self._settings.put(caller.tenant_id, caller.user_id, UserSettings(email=caller.email))
+
+    def _user_settings(self, caller: Caller) -> UserSettings:
+        saved = self._settings.get(caller.tenant_id, caller.user_id)
+        return saved or UserSettings(email=caller.email or None)
+
+    def _back_off(self, attempt: int) -> None:
+        # Full jitter spreads writers that collided so they do not collide again in lockstep.
+        self._sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not security

@@ -1,0 +1,56 @@
+"""Idempotency keys: the same key and body replay the first response; another body is a 409."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.eventstore.port import IdempotencyRecord, LoadedStream
+from chalicelib.service.errors import IdempotencyKeyReusedError
+
+KEEP_FOR = timedelta(hours=24)
+_CONTACT_IDS = uuid.UUID("8d7f1f0e-5a7b-4f5e-9a51-6f0c2b7f4a11")
+
+
+@dataclass(frozen=True)
+class IdempotencyRequest:
+    """The `Idempotency-Key` of a request and a hash of what was asked."""
+
+    key: str
+    request_hash: str
+
+    @classmethod
+    def of(cls, key: str, method: str, path: str, body: Any) -> IdempotencyRequest:
+        canonical = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"))
+        return cls(key, hashlib.sha256(canonical.encode()).hexdigest())
+
+    def record(
+        self, user_id: str, status: int, body: dict[str, Any], now: datetime
+    ) -> IdempotencyRecord:
+        return IdempotencyRecord(user_id, self.key, self.request_hash, status, body, now + KEEP_FOR)
+
+
+def earlier_response(
+    loaded: LoadedStream, user_id: str, request: IdempotencyRequest | None, now: datetime
+) -> IdempotencyRecord | None:
+    """The first response to this key if it is still kept; 409 if the key came with another body."""
+    if request is None:
+        return None
+    record = loaded.idempotency_record(user_id, request.key)
+    if record is None or record.expires_at <= now:
+        return None
+    if record.request_hash != request.request_hash:
+        raise IdempotencyKeyReusedError(
+            "this Idempotency-Key was already used with a different request body"
+        )
+    return record
+
+
+def contact_id_for_key(tenant_id: str, user_id: str, key: str) -> str:
+    """A creation retried with the same key must land on the same contact stream, so the
+    stream's own conditional write rejects the duplicate even under a race."""
+    return uuid.uuid5(_CONTACT_IDS, f"{tenant_id}/{user_id}/{key}").hex

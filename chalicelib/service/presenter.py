@@ -1,0 +1,67 @@
+"""The public shape of a contact, as API.md describes it, from its folded state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.agenda import next_action
+from chalicelib.domain.state import ContactState
+from chalicelib.domain.user_settings import UserSettings
+from chalicelib.timefmt import iso
+
+
+def _time(moment: datetime | None) -> str | None:
+    return iso(moment) if moment else None
+
+
+def contact_public(state: ContactState, settings: UserSettings, now: datetime) -> dict[str, Any]:
+    """The contact as clients see it; `next_action` is computed for `now`."""
+    planned = next_action(state, settings, now)
+    interview = state.interview
+    return {
+        "contact_id": state.contact_id,
+        "version": state.version,
+        "name": state.name,
+        "email": state.email,
+        "company": state.company,
+        "role": state.role,
+        "linkedin_url": state.linkedin_url,
+        "source": state.source.value,
+        "introduced_by": state.introduced_by,
+        "notes": state.notes,
+        "status": state.status.value if state.status else None,
+        "next_action": (
+            {"action": planned.action.value, "due_at": iso(planned.due_at)} if planned else None
+        ),
+        "interview": (
+            {
+                "starts_at": iso(interview.starts_at),
+                "duration_minutes": interview.duration_minutes,
+                "location": interview.location,
+            }
+            if interview
+            else None
+        ),
+        "prepared": state.prepared,
+        "questions": list(state.questions),
+        "research": [
+            {"subject": note.subject.value, "text": note.text, "noted_at": iso(note.noted_at)}
+            for note in state.research
+        ],
+        "follow_ups_sent": state.follow_ups_sent,
+        "reply": state.reply.value if state.reply else None,
+        "thank_you_sent_at": _time(state.thank_you_sent_at),
+        "linkedin_connected_at": _time(state.linkedin_connected_at),
+        "reflection": (
+            {
+                "career_path": state.reflection.career_path,
+                "obstacles": state.reflection.obstacles,
+                "lessons": state.reflection.lessons,
+            }
+            if state.reflection
+            else None
+        ),
+        "created_at": _time(state.created_at),
+        "updated_at": _time(state.updated_at),
+    }

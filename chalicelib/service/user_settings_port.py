@@ -1,0 +1,67 @@
+"""Where user settings are kept, and a short cache in front of them for the command path."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from chalicelib.clock import Clock
+from chalicelib.domain.user_settings import UserSettings
+
+
+class SettingsRepository(Protocol):
+    """Reads and writes one user's reminder settings."""
+
+    def get(self, tenant_id: str, user_id: str) -> UserSettings | None:
+        """The saved settings, or None if the user never saved any."""
+        ...
+
+    def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
+        """Saves the settings, replacing earlier ones."""
+        ...
+
+
+class InMemorySettingsRepository:
+    """Settings in a dict, for tests and benchmarks of the domain alone."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], UserSettings] = {}
+
+    def get(self, tenant_id: str, user_id: str) -> UserSettings | None:
+        return self._items.get((tenant_id, user_id))
+
+    def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
+        self._items[(tenant_id, user_id)] = settings
+
+
+class CachedSettings:
+    """Settings read at most once a minute per warm Lambda, so a command stays one Query and
+    one write. A PUT through this container is seen at once; one through another container is
+    seen within `ttl` (the projector always reads fresh settings, so reminders never lag)."""
+
+    def __init__(
+        self, repository: SettingsRepository, clock: Clock, ttl: timedelta = timedelta(seconds=60)
+    ) -> None:
+        self._repository = repository
+        self._clock = clock
+        self._ttl = ttl
+        self._cache: dict[tuple[str, str], tuple[datetime, UserSettings | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, tenant_id: str, user_id: str) -> UserSettings | None:
+        key = (tenant_id, user_id)
+        now = self._clock.now()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None and now - cached[0] < self._ttl:
+            return cached[1]
+        settings = self._repository.get(tenant_id, user_id)
+        with self._lock:
+            self._cache[key] = (now, settings)
+        return settings
+
+    def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
+        self._repository.put(tenant_id, user_id, settings)
+        with self._lock:
+            self._cache[(tenant_id, user_id)] = (self._clock.now(), settings)

@@ -1,0 +1,105 @@
+"""The one definition of Rapport's DynamoDB tables: keys, indexes, stream and TTL.
+
+`create-tables`, the test fixtures, the dev stack and the CDK app in `infra/` all build their
+tables from these specs, so a key or index can never differ between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.settings import Settings
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """A global secondary index: string partition and sort keys, all attributes projected."""
+
+    name: str
+    partition_key: str
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table with string `PK`/`SK` keys, as DynamoDB's CreateTable and CDK both need it."""
+
+    logical_name: str
+    partition_key: str = "PK"
+    sort_key: str = "SK"
+    indexes: tuple[IndexSpec, ...] = ()
+    stream_view_type: str | None = None
+    ttl_attribute: str | None = None
+    attribute_types: dict[str, str] = field(default_factory=dict)
+
+    def key_attributes(self) -> list[str]:
+        names = [self.partition_key, self.sort_key]
+        for index in self.indexes:
+            names += [index.partition_key, index.sort_key]
+        return list(dict.fromkeys(names))
+
+    def create_table_kwargs(self, table_name: str) -> dict[str, Any]:
+        """The arguments of boto3's `create_table` for this spec (on-demand billing)."""
+        kwargs: dict[str, Any] = {
+            "TableName": table_name,
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [
+                {"AttributeName": name, "AttributeType": "S"} for name in self.key_attributes()
+            ],
+            "KeySchema": [
+                {"AttributeName": self.partition_key, "KeyType": "HASH"},
+                {"AttributeName": self.sort_key, "KeyType": "RANGE"},
+            ],
+        }
+        if self.indexes:
+            kwargs["GlobalSecondaryIndexes"] = [
+                {
+                    "IndexName": index.name,
+                    "KeySchema": [
+                        {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                        {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+                for index in self.indexes
+            ]
+        if self.stream_view_type:
+            kwargs["StreamSpecification"] = {
+                "StreamEnabled": True,
+                "StreamViewType": self.stream_view_type,
+            }
+        return kwargs
+
+
+# Events: one partition per contact stream (`T#{tenant}#C#{contact}`), events at `E#{version:010d}`,
+# idempotency records beside them at `I#...` so a command's single Query returns both. User
+# settings live here too (`T#{tenant}#U#{user}` / `SETTINGS`): they are source data, and their
+# stream records tell the projector to recompute that user's reminders.
+EVENTS = TableSpec(
+    logical_name="events",
+    stream_view_type="NEW_IMAGE",
+    ttl_attribute="expires_at",
+)
+
+# Views: read models only, all rebuildable from EVENTS. Every partition key starts with
+# `T#{tenant}` except the scheduler's `due` index, sharded over `DUE#{n}`.
+BY_UPDATED = IndexSpec("by_updated", "gsi1pk", "gsi1sk")
+BY_STATUS = IndexSpec("by_status", "gsi2pk", "gsi2sk")
+DUE = IndexSpec("due", "due_pk", "due_sk")
+AGENDA = IndexSpec("agenda", "agenda_pk", "agenda_sk")
+TENANT_AGENDA = IndexSpec("tenant_agenda", "tagenda_pk", "tagenda_sk")
+INTERVIEWS = IndexSpec("interviews", "iv_pk", "iv_sk")
+TENANT_INTERVIEWS = IndexSpec("tenant_interviews", "tiv_pk", "tiv_sk")
+
+VIEWS = TableSpec(
+    logical_name="views",
+    indexes=(BY_UPDATED, BY_STATUS, DUE, AGENDA, TENANT_AGENDA, INTERVIEWS, TENANT_INTERVIEWS),
+)
+
+ALL_TABLES: tuple[TableSpec, ...] = (EVENTS, VIEWS)
+
+
+def table_name(spec: TableSpec, settings: Settings) -> str:
+    """The deployed or local name of a table, from the environment."""
+    return settings.events_table if spec is EVENTS else settings.views_table

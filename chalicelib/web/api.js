@@ -1,0 +1,121 @@
+// The only module that speaks HTTP to the Rapport API (see API.md). Same origin as the page.
+
+/** A failed API call, carrying the API's error body: code, message and per-field messages. */
+export class ApiError extends Error {
+  constructor(status, code, message, fields = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+  }
+
+  /** True when retrying the same request may succeed (so an Idempotency-Key should be kept). */
+  get retryable() {
+    return this.status === 0 || this.status >= 500;
+  }
+}
+
+const FALLBACK_MESSAGES = {
+  0: 'Could not reach the server. Check your connection and try again.',
+  401: 'Your session has ended. Please sign in again.',
+  404: 'That contact no longer exists.',
+  412: 'This contact changed since you opened it. It has been reloaded; check and submit again.',
+  413: 'That is too much text to send at once.',
+};
+
+async function errorFrom(response) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  const err = body && typeof body === 'object' ? body.error || {} : {};
+  const message =
+    err.message || FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`;
+  return new ApiError(response.status, err.code || 'error', message, err.fields || []);
+}
+
+/**
+ * An API client. `getToken` gives the bearer token; `onUnauthorized` runs on any 401 so the
+ * page can go back to sign-in, after which the call still rejects.
+ */
+export function createApi({ base, getToken, onUnauthorized }) {
+  async function request(method, path, { body, headers = {}, query } = {}) {
+    const url = new URL(path, base);
+    for (const [key, value] of Object.entries(query || {})) {
+      if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, value);
+    }
+    const init = {
+      method,
+      headers: { Accept: 'application/json', ...headers },
+      cache: 'no-store',
+    };
+    const token = getToken();
+    if (token) init.headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(url, init);
+    } catch {
+      throw new ApiError(0, 'network', FALLBACK_MESSAGES[0]);
+    }
+    if (!response.ok) {
+      const error = await errorFrom(response);
+      if (response.status === 401) onUnauthorized(error);
+      throw error;
+    }
+    if (response.status === 204) return null;
+    return response.json();
+  }
+
+  function writeHeaders({ idempotencyKey, version } = {}) {
+    const headers = {};
+    if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+    if (version !== undefined && version !== null) headers['If-Match'] = `"${version}"`;
+    return headers;
+  }
+
+  return {
+    dashboard: () => request('GET', 'dashboard'),
+
+    /** Every contact, following next_cursor page by page (100 a page, the API's maximum). */
+    async listAllContacts() {
+      const items = [];
+      let cursor = null;
+      const seen = new Set();
+      do {
+        const page = await request('GET', 'contacts', { query: { limit: 100, cursor } });
+        items.push(...(page.items || []));
+        cursor = page.next_cursor || null;
+        // A cursor repeating would loop forever; stop rather than hang the page.
+        if (cursor && seen.has(cursor)) break;
+        if (cursor) seen.add(cursor);
+      } while (cursor);
+      return items;
+    },
+
+    getContact: (id) => request('GET', `contacts/${encodeURIComponent(id)}`),
+
+    async getEvents(id) {
+      const page = await request('GET', `contacts/${encodeURIComponent(id)}/events`);
+      return page.items || [];
+    },
+
+    createContact: (fields, { idempotencyKey } = {}) =>
+      request('POST', 'contacts', { body: fields, headers: writeHeaders({ idempotencyKey }) }),
+
+    /** Logs a step; resolves to {contact, event}. */
+    logStep: (id, step, { idempotencyKey, version } = {}) =>
+      request('POST', `contacts/${encodeURIComponent(id)}/events`, {
+        body: step,
+        headers: writeHeaders({ idempotencyKey, version }),
+      }),
+
+    deleteContact: (id) => request('DELETE', `contacts/${encodeURIComponent(id)}`),
+  };
+}

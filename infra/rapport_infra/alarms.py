@@ -1,0 +1,104 @@
+"""The alarms that say the read side or the reminders are in trouble, sent to one SNS topic."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from rapport_infra.stage import StageConfig
+
+# SES puts an account under review at a 5% bounce rate or a 0.1% complaint rate; these fire
+# earlier, while there is still time to find the cause.
+BOUNCE_RATE_THRESHOLD = 0.04
+COMPLAINT_RATE_THRESHOLD = 0.0008
+# Projections are "normally well under a second" behind: a minute of stream backlog is an outage.
+ITERATOR_AGE_THRESHOLD = Duration.minutes(1)
+
+
+def _lambda_metric(function_name: str, metric: str, statistic: str) -> cloudwatch.Metric:
+    return cloudwatch.Metric(
+        namespace="AWS/Lambda",
+        metric_name=metric,
+        dimensions_map={"FunctionName": function_name},
+        statistic=statistic,
+        period=Duration.minutes(5),
+    )
+
+
+def _ses_metric(metric: str) -> cloudwatch.Metric:
+    # Account-level reputation: the figure SES itself acts on.
+    return cloudwatch.Metric(
+        namespace="AWS/SES", metric_name=metric, statistic="Maximum", period=Duration.hours(1)
+    )
+
+
+class OperationalAlarms(Construct):
+    """Projector errors and lag, its failure queue, sweep errors, and SES reputation."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        projector_name: str,
+        sweep_name: str,
+        projector_failures: sqs.IQueue,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.topic = sns.Topic(self, "Topic", topic_name=config.name("alarms"), enforce_ssl=True)
+        if config.alarm_email:
+            sns.Subscription(
+                self,
+                "Email",
+                topic=self.topic,
+                protocol=sns.SubscriptionProtocol.EMAIL,
+                endpoint=config.alarm_email,
+            )
+        self._config = config
+        self.alarms: dict[str, cloudwatch.Alarm] = {}
+        self._add("projector-errors", _lambda_metric(projector_name, "Errors", "Sum"), 1)
+        self._add(
+            "projector-iterator-age",
+            _lambda_metric(projector_name, "IteratorAge", "Maximum"),
+            ITERATOR_AGE_THRESHOLD.to_milliseconds(),
+            evaluation_periods=3,
+        )
+        self._add(
+            "projector-failures-queued",
+            projector_failures.metric_approximate_number_of_messages_visible(
+                period=Duration.minutes(5), statistic="Maximum"
+            ),
+            1,
+        )
+        self._add("sweep-errors", _lambda_metric(sweep_name, "Errors", "Sum"), 1)
+        self._add("ses-bounce-rate", _ses_metric("Reputation.BounceRate"), BOUNCE_RATE_THRESHOLD)
+        self._add(
+            "ses-complaint-rate", _ses_metric("Reputation.ComplaintRate"), COMPLAINT_RATE_THRESHOLD
+        )
+
+    def _add(
+        self,
+        name: str,
+        metric: cloudwatch.IMetric,
+        threshold: float,
+        *,
+        evaluation_periods: int = 1,
+    ) -> None:
+        alarm = cloudwatch.Alarm(
+            self,
+            name,
+            alarm_name=self._config.name(name),
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=evaluation_periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            # No invocations, no mail, no queue traffic: quiet is healthy, not unknown.
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(actions.SnsAction(self.topic))
+        self.alarms[name] = alarm

@@ -1,0 +1,87 @@
+"""The Cognito user pool whose ID tokens the API's authorizer verifies."""
+
+from __future__ import annotations
+
+from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct
+
+from rapport_infra.stage import StageConfig
+
+# The API reads the tenant from this claim (`custom:tenant_id`); see API.md, "Tokens".
+TENANT_ATTRIBUTE = "tenant_id"
+# With no app_base_url, the hosted UI can still send people to the local dashboard (`cli dev`).
+LOCAL_DASHBOARD_URL = "http://localhost:8000/"
+
+
+class UserDirectory(Construct):
+    """A user pool with an immutable tenant, an SPA client and a hosted-UI domain."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
+        super().__init__(scope, construct_id)
+        self.pool = cognito.UserPool(
+            self,
+            "Pool",
+            user_pool_name=config.name("users"),
+            # Tenancy is granted by an operator, never chosen by the person signing up.
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True)
+            ),
+            custom_attributes={
+                TENANT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=64, mutable=False)
+            },
+            password_policy=cognito.PasswordPolicy(min_length=12),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            deletion_protection=config.is_prod,
+            removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
+        )
+        base_url = config.app_base_url or LOCAL_DASHBOARD_URL
+        self.client = self.pool.add_client(
+            "Dashboard",
+            user_pool_client_name=config.name("dashboard"),
+            # A browser app cannot keep a secret: authorization code flow with PKCE instead.
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True),
+                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+                callback_urls=[base_url],
+                logout_urls=[base_url],
+            ),
+            read_attributes=cognito.ClientAttributes()
+            .with_standard_attributes(email=True, email_verified=True)
+            .with_custom_attributes(TENANT_ATTRIBUTE),
+            # Leaving the tenant out of the writable attributes keeps it out of users' hands
+            # even if self sign-up is ever turned on.
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(email=True),
+            id_token_validity=Duration.hours(1),
+            prevent_user_existence_errors=True,
+        )
+        self.domain = self.pool.add_domain(
+            "HostedUi",
+            cognito_domain=cognito.CognitoDomainOptions(
+                # Prefixes are global per region; the account id keeps ours unique.
+                domain_prefix=f"{config.name('auth')}-{Aws.ACCOUNT_ID}"
+            ),
+        )
+
+    @property
+    def issuer(self) -> str:
+        """The `iss` of the pool's tokens."""
+        return f"https://{self.pool.user_pool_provider_url}"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.issuer}/.well-known/jwks.json"
+
+    @property
+    def audience(self) -> str:
+        """ID tokens carry the app client's id as `aud`."""
+        return self.client.user_pool_client_id
+
+    @property
+    def hosted_ui_url(self) -> str:
+        return self.domain.base_url()

@@ -1,0 +1,91 @@
+"""Packages the Chalice app into the stack, and names what `chalice package` generates.
+
+The construct runs `chalice package` while the stack is being built: it imports the project's
+`app` module, needs a region for its service principals, and names its stage after its scope.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from chalice.cdk import Chalice
+from constructs import Construct
+
+# `autogen_policy: false` gives every function its own role, seeded from this file; the stack
+# then replaces each role's policy with that function's own (see permissions.py).
+ROLE_POLICY_FILE = Path(__file__).with_name("chalice_role_policy.json")
+PACKAGING_REGION = "us-east-1"
+
+
+class ChaliceAppError(RuntimeError):
+    """The Chalice app lacks a function the stack wires."""
+
+
+@dataclass(frozen=True)
+class ChaliceFunction:
+    """A function of the app, by the logical ids `chalice package` gives it and its role."""
+
+    python_name: str
+    logical_id: str
+    role_logical_id: str
+
+
+API = ChaliceFunction("api", "APIHandler", "ApiHandlerRole")
+AUTHORIZER = ChaliceFunction("jwt_auth", "JwtAuth", "JwtAuthRole")
+PROJECTOR = ChaliceFunction("project_events", "ProjectEvents", "ProjectEventsRole")
+SWEEP = ChaliceFunction("send_reminders", "SendReminders", "SendRemindersRole")
+FUNCTIONS = (API, AUTHORIZER, PROJECTOR, SWEEP)
+# The SAM event Chalice generates for `@app.on_dynamodb_record` on `project_events`.
+PROJECTOR_STREAM_EVENT = "ProjectEventsDynamodbEventSource"
+API_URL_OUTPUT = "EndpointURL"
+
+
+@contextmanager
+def _importing_app_from(source_dir: Path) -> Iterator[None]:
+    # Chalice imports the app as the top-level module `app` after putting the project first on
+    # sys.path. In a process that already imported some other `app` (a test session), it would
+    # package that one; and it would leave its own behind. Hide and restore both.
+    saved_app = sys.modules.pop("app", None)
+    saved_path = list(sys.path)
+    region_was_set = "AWS_DEFAULT_REGION" in os.environ or "AWS_REGION" in os.environ
+    if not region_was_set:
+        # Only the service principals' DNS suffix depends on it, the same in all commercial regions.
+        os.environ["AWS_DEFAULT_REGION"] = PACKAGING_REGION
+    try:
+        yield
+    finally:
+        sys.modules.pop("app", None)
+        if saved_app is not None:
+            sys.modules["app"] = saved_app
+        sys.path[:] = saved_path
+        if not region_was_set:
+            del os.environ["AWS_DEFAULT_REGION"]
+
+
+def package_chalice_app(scope: Construct, construct_id: str, source_dir: Path) -> Chalice:
+    """The Chalice app as a construct, with one role per function and no generated policy.
+
+    The Chalice stage is the name of `scope` (the stack's id), so stage settings in
+    `.chalice/config.json` apply.
+    """
+    stage_config = {
+        "manage_iam_role": True,
+        "autogen_policy": False,
+        # An absolute path: Chalice joins it to `.chalice/`, and joining keeps absolute paths.
+        "iam_policy_file": str(ROLE_POLICY_FILE),
+    }
+    with _importing_app_from(source_dir):
+        chalice = Chalice(
+            scope, construct_id, source_dir=str(source_dir), stage_config=stage_config
+        )
+    template = chalice.sam_template.node
+    missing = [f.python_name for f in FUNCTIONS if template.try_find_child(f.logical_id) is None]
+    if missing:
+        raise ChaliceAppError(f"the Chalice app in {source_dir} has no {', '.join(missing)}")
+    return chalice
+

@@ -1,0 +1,92 @@
+"""Least-privilege policies, one per Lambda function: only the actions and resources it uses.
+
+No statement grants a wildcard action. DynamoDB's TransactWriteItems has no IAM action of its
+own: each Put, Update, Delete or ConditionCheck inside it is authorized as the single-item action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+
+from chalicelib.tables import DUE, VIEWS
+from rapport_infra.mail import ReminderMail
+
+READ = ("dynamodb:GetItem", "dynamodb:Query")
+WRITE = (
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+)
+# Lambda's poller reads the stream as the function's role. ListStreams has no resource type,
+# so it alone is granted on "*" (a list of stream ARNs, no data).
+STREAM_READ = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
+STREAM_LIST = "dynamodb:ListStreams"
+SEND_MAIL = ("ses:SendEmail", "ses:SendRawEmail")
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What the functions touch."""
+
+    events: dynamodb.ITable
+    views: dynamodb.ITable
+    projector_failures: sqs.IQueue
+    mail: ReminderMail
+
+
+def _allow(actions: tuple[str, ...] | list[str], resources: list[str]) -> iam.PolicyStatement:
+    return iam.PolicyStatement(actions=list(actions), resources=resources)
+
+
+def _index_arn(table: dynamodb.ITable, index_name: str) -> str:
+    return f"{table.table_arn}/index/{index_name}"
+
+
+def logs_statement(log_group: logs.ILogGroup) -> iam.PolicyStatement:
+    """Writing to the function's own log group, which the stack creates (so no CreateLogGroup)."""
+    return _allow(("logs:CreateLogStream", "logs:PutLogEvents"), [log_group.log_group_arn])
+
+
+def api_statements(res: Resources) -> list[iam.PolicyStatement]:
+    """Commands load and append events (with idempotency records); queries read the views,
+    through every index but the scheduler's cross-tenant due index."""
+    tenant_indexes = [_index_arn(res.views, i.name) for i in VIEWS.indexes if i is not DUE]
+    return [
+        _allow((*READ, *WRITE), [res.events.table_arn]),
+        _allow(READ, [res.views.table_arn, *tenant_indexes]),
+    ]
+
+
+def authorizer_statements(res: Resources) -> list[iam.PolicyStatement]:
+    """The authorizer only checks a token against the pool's public keys, fetched over HTTPS."""
+    return []
+
+
+def projector_statements(res: Resources) -> list[iam.PolicyStatement]:
+    """Reads the stream as a doorbell, the events it names, and writes the views."""
+    return [
+        _allow(STREAM_READ, [res.events.table_stream_arn or res.events.table_arn]),
+        _allow((STREAM_LIST,), ["*"]),
+        _allow(READ, [res.events.table_arn]),
+        _allow((*READ, *WRITE), [res.views.table_arn]),
+        _allow(("sqs:SendMessage",), [res.projector_failures.queue_arn]),
+    ]
+
+
+def sweep_statements(res: Resources) -> list[iam.PolicyStatement]:
+    """Finds due reminders on the due index only, claims each with a conditional write, sends
+    it, and appends `reminder_sent` to the contact's stream."""
+    return [
+        _allow(("dynamodb:Query",), [_index_arn(res.views, DUE.name)]),
+        _allow((*READ, *WRITE), [res.views.table_arn]),
+        _allow(
+            (*READ, "dynamodb:PutItem", "dynamodb:ConditionCheckItem"), [res.events.table_arn]
+        ),
+        _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),
+    ]

@@ -1,0 +1,158 @@
+"""The whole deployed system for one stage: tables, functions, auth, mail, alarms, outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from chalicelib.tables import EVENTS, VIEWS
+from rapport_infra import permissions, wiring
+from rapport_infra.alarms import OperationalAlarms
+from rapport_infra.auth import UserDirectory
+from rapport_infra.chalice_app import (
+    API,
+    API_URL_OUTPUT,
+    AUTHORIZER,
+    PROJECTOR,
+    SWEEP,
+    package_chalice_app,
+)
+from rapport_infra.mail import ReminderMail
+from rapport_infra.stage import StageConfig
+from rapport_infra.tables import table_from_spec
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# Synthesis fails on any finding of CDK's built-in CloudFormation validation, not just warns.
+APP_CONTEXT = {"@aws-cdk/core:validateAgainstDefaultRules": True}
+
+
+class RapportStack(Stack):
+    """Rapport for one stage. Its construct id is the stage name, which the Chalice construct
+    takes as its Chalice stage; the CloudFormation stack is named `rapport-{stage}`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        config: StageConfig,
+        source_dir: Path = REPO_ROOT,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, config.stage, stack_name=config.stack_name, **kwargs)
+        self.config = config
+        self.events = table_from_spec(
+            self,
+            "EventsTable",
+            EVENTS,
+            table_name=config.name("events"),
+            point_in_time_recovery=True,
+            protect=config.is_prod,
+        )
+        # Views are rebuilt from events (`rebuild-projections`), so no backups to pay for.
+        self.views = table_from_spec(
+            self,
+            "ViewsTable",
+            VIEWS,
+            table_name=config.name("views"),
+            point_in_time_recovery=False,
+            protect=False,
+        )
+        self.projector_failures = sqs.Queue(
+            self,
+            "ProjectorFailures",
+            queue_name=config.name("projector-failures"),
+            retention_period=Duration.days(14),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        self.users = UserDirectory(self, "Users", config=config)
+        self.mail = ReminderMail(self, "Mail", config=config)
+        # Signs unsubscribe links. Generated here, never seen by anyone; see README (Secrets).
+        self.unsubscribe_secret = secretsmanager.Secret(
+            self,
+            "UnsubscribeSecret",
+            secret_name=f"rapport/{config.stage}/unsubscribe-signing-key",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True
+            ),
+            removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
+        )
+        self.chalice = package_chalice_app(self, "Api", source_dir)
+        self._wire_functions()
+        self.alarms = OperationalAlarms(
+            self,
+            "Alarms",
+            config=config,
+            projector_name=wiring.function_name(config, PROJECTOR),
+            sweep_name=wiring.function_name(config, SWEEP),
+            projector_failures=self.projector_failures,
+        )
+        self._add_outputs()
+
+    @property
+    def api_url(self) -> str:
+        return Token.as_string(self.chalice.sam_template.get_output(API_URL_OUTPUT).value)
+
+    def _environment(self) -> dict[str, str]:
+        """What every function reads (chalicelib/settings.py), secrets aside."""
+        return {
+            "STAGE": self.config.stage,
+            "EVENTS_TABLE": self.events.table_name,
+            "VIEWS_TABLE": self.views.table_name,
+            "EVENTS_STREAM_ARN": self.events.table_stream_arn or "",
+            "AUTH_JWKS_URL": self.users.jwks_url,
+            "AUTH_ISSUER": self.users.issuer,
+            "AUTH_AUDIENCE": self.users.audience,
+            "REMINDER_FROM": self.config.reminder_from,
+            "SES_CONFIGURATION_SET": self.mail.configuration_set_name,
+            "DUE_SHARDS": str(self.config.due_shards),
+        }
+
+    def _wire_functions(self) -> None:
+        resources = permissions.Resources(
+            events=self.events,
+            views=self.views,
+            projector_failures=self.projector_failures,
+            mail=self.mail,
+        )
+        secret = {"UNSUBSCRIBE_SECRET": self.unsubscribe_secret.secret_value.unsafe_unwrap()}
+        # The API cannot be given its own URL (the REST API already depends on the function),
+        # so only an explicit app_base_url reaches it; emails fall back to the API's URL.
+        own_url = {"APP_BASE_URL": self.config.app_base_url} if self.config.app_base_url else {}
+        mail_url = {"APP_BASE_URL": self.config.app_base_url or self.api_url}
+        plan = (
+            (API, permissions.api_statements(resources), {**own_url, **secret}),
+            (AUTHORIZER, permissions.authorizer_statements(resources), own_url),
+            (PROJECTOR, permissions.projector_statements(resources), mail_url),
+            (SWEEP, permissions.sweep_statements(resources), {**mail_url, **secret}),
+        )
+        common = self._environment()
+        for function, statements, extra_env in plan:
+            log_group = wiring.name_and_log(self, self.chalice, self.config, function)
+            wiring.set_environment(self.chalice, function, {**common, **extra_env})
+            wiring.grant(self.chalice, function, log_group, statements)
+        wiring.wire_projector_stream(self.chalice, self.events, self.projector_failures)
+
+    def _add_outputs(self) -> None:
+        outputs = {
+            "ApiUrl": self.api_url,
+            "EventsTableName": self.events.table_name,
+            "ViewsTableName": self.views.table_name,
+            "UserPoolId": self.users.pool.user_pool_id,
+            "UserPoolClientId": self.users.client.user_pool_client_id,
+            "HostedUiUrl": self.users.hosted_ui_url,
+            "SesConfigurationSet": self.mail.configuration_set_name,
+            "ProjectorFailureQueueUrl": self.projector_failures.queue_url,
+            "AlarmTopicArn": self.alarms.topic.topic_arn,
+        }
+        # Easy DKIM: publish these three CNAMEs in the sender domain's DNS to verify it.
+        for n, record in enumerate(self.mail.identity.dkim_records, start=1):
+            outputs[f"DkimCname{n}"] = f"{record.name} CNAME {record.value}"
+        for key, value in outputs.items():
+            CfnOutput(self, key, value=value)
+

@@ -1,0 +1,84 @@
+"""Adjusts the functions `chalice package` generated: names, logs, environment, roles, stream."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from chalice.cdk import Chalice
+from constructs import Construct
+
+from rapport_infra.chalice_app import PROJECTOR, PROJECTOR_STREAM_EVENT, ChaliceFunction
+from rapport_infra.permissions import logs_statement
+from rapport_infra.stage import StageConfig
+
+# Past this many attempts or this age a batch goes to the on-failure queue; the projector heals
+# gaps on the next record of the same contact, and `rebuild-projections` heals the rest.
+STREAM_MAX_RETRIES = 5
+STREAM_MAX_RECORD_AGE = Duration.hours(1)
+
+
+def function_name(config: StageConfig, function: ChaliceFunction) -> str:
+    """Physical names fixed in advance, so log groups and alarms need no reference to them."""
+    return config.name(function.python_name)
+
+
+def name_and_log(
+    scope: Construct, chalice: Chalice, config: StageConfig, function: ChaliceFunction
+) -> logs.LogGroup:
+    """Names the function and gives it a log group with a retention, created before it runs."""
+    name = function_name(config, function)
+    log_group = logs.LogGroup(
+        scope,
+        f"{function.logical_id}Logs",
+        log_group_name=f"/aws/lambda/{name}",
+        retention=logs.RetentionDays.THREE_MONTHS if config.is_prod else logs.RetentionDays.TWO_WEEKS,
+        removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
+    )
+    resource = chalice.get_resource(function.logical_id)
+    resource.add_property_override("FunctionName", name)
+    resource.add_property_override("LoggingConfig", {"LogGroup": log_group.log_group_name})
+    return log_group
+
+
+def set_environment(chalice: Chalice, function: ChaliceFunction, env: Mapping[str, str]) -> None:
+    for key, value in env.items():
+        chalice.add_environment_variable(key, value, function.logical_id)
+
+
+def grant(
+    chalice: Chalice,
+    function: ChaliceFunction,
+    log_group: logs.ILogGroup,
+    statements: list[iam.PolicyStatement],
+) -> None:
+    """Replaces the role's policy with exactly these statements, inline: the role then has its
+    permissions before the function and its event source mapping are created."""
+    document = iam.PolicyDocument(statements=[logs_statement(log_group), *statements])
+    chalice.get_resource(function.role_logical_id).add_property_override(
+        "Policies",
+        [{"PolicyName": f"{function.logical_id}Policy", "PolicyDocument": document}],
+    )
+
+
+def wire_projector_stream(chalice: Chalice, events: dynamodb.ITable, failures: sqs.IQueue) -> None:
+    """Points the projector at the events table's stream, with partial batch responses."""
+    props = f"Events.{PROJECTOR_STREAM_EVENT}.Properties"
+    resource = chalice.get_resource(PROJECTOR.logical_id)
+    settings: dict[str, object] = {
+        # `@app.on_dynamodb_record` needed a literal ARN at import time; this is the real one.
+        "Stream": events.table_stream_arn,
+        # Start from the oldest record: events written before the mapping existed still count.
+        "StartingPosition": "TRIM_HORIZON",
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        "BisectBatchOnFunctionError": True,
+        "MaximumRetryAttempts": STREAM_MAX_RETRIES,
+        "MaximumRecordAgeInSeconds": int(STREAM_MAX_RECORD_AGE.to_seconds()),
+        "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": failures.queue_arn}},
+    }
+    for key, value in settings.items():
+        resource.add_property_override(f"{props}.{key}", value)

@@ -1,0 +1,186 @@
+"""What only the DynamoDB store promises: its item layout and how few requests it makes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib.adapters import aws
+from chalicelib.clock import FixedClock
+from chalicelib.eventstore.dynamodb import DynamoDBEventStore
+from chalicelib.eventstore.port import (
+    ConcurrencyError,
+    DuplicateRequestError,
+    IdempotencyRecord,
+    NewEvent,
+    StreamId,
+)
+from chalicelib.settings import Settings
+
+STREAM = StreamId("tenant-a", "contact-1")
+PK = {"S": "T#tenant-a#C#contact-1"}
+
+
+def event(**data: Any) -> NewEvent:
+    return NewEvent("note_added", data, datetime(2026, 11, 26, 13, 0, 0, 5, tzinfo=UTC), 3, "e-1")
+
+
+def record(now: datetime) -> IdempotencyRecord:
+    return IdempotencyRecord("user-1", "key-1", "h", 201, {"ok": True}, now + timedelta(hours=24))
+
+
+@pytest.fixture
+def client(aws_mock: None, settings: Settings) -> Any:
+    return aws.client("dynamodb", settings)
+
+
+@pytest.fixture
+def store(client: Any, settings: Settings) -> DynamoDBEventStore:
+    return DynamoDBEventStore(client, settings.events_table)
+
+
+@pytest.fixture
+def calls(client: Any) -> Iterator[list[str]]:
+    """The names of the DynamoDB operations the client sends, in order."""
+    names: list[str] = []
+
+    def record_call(model: Any, **_: Any) -> None:
+        names.append(model.name)
+
+    client.meta.events.register("before-call.dynamodb", record_call)
+    yield names
+    client.meta.events.unregister("before-call.dynamodb", record_call)
+
+
+def test_items_follow_the_table_layout(
+    store: DynamoDBEventStore, client: Any, settings: Settings, clock: FixedClock
+) -> None:
+    store.append(
+        STREAM,
+        [event(name="Zoë")],
+        expected_version=0,
+        owner_id="user-1",
+        recorded_at=clock.now(),
+        idempotency=record(clock.now()),
+    )
+    items = client.query(
+        TableName=settings.events_table,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": PK},
+    )["Items"]
+    assert items == [
+        {
+            "PK": PK,
+            "SK": {"S": "E#0000000001"},
+            "tenant_id": {"S": "tenant-a"},
+            "contact_id": {"S": "contact-1"},
+            "owner_id": {"S": "user-1"},
+            "version": {"N": "1"},
+            "type": {"S": "note_added"},
+            "schema_version": {"N": "3"},
+            "data": {"S": '{"name":"Zoë"}'},
+            "event_id": {"S": "e-1"},
+            "occurred_at": {"S": "2026-11-26T13:00:00.000005Z"},
+            "recorded_at": {"S": "2026-11-26T14:00:00Z"},
+            "actor": {"S": ""},
+            "correlation_id": {"S": ""},
+        },
+        {
+            "PK": PK,
+            "SK": {"S": "I#user-1#key-1"},
+            "user_id": {"S": "user-1"},
+            "key": {"S": "key-1"},
+            "request_hash": {"S": "h"},
+            "status": {"N": "201"},
+            "body": {"S": '{"ok":true}'},
+            "expires_at": {"N": str(int(clock.now().timestamp()) + 86400)},
+        },
+    ]
+
+
+def test_each_operation_makes_one_request_and_never_scans(
+    store: DynamoDBEventStore, calls: list[str], clock: FixedClock
+) -> None:
+    append: dict[str, Any] = {"owner_id": "user-1", "recorded_at": clock.now()}
+    store.append(STREAM, [event(n=1)], expected_version=0, **append)
+    assert calls == ["PutItem"]
+    calls.clear()
+    store.append(STREAM, [event(n=2), event(n=3)], expected_version=1, **append)
+    assert calls == ["TransactWriteItems"]
+    calls.clear()
+    store.append(
+        STREAM, [event(n=4)], expected_version=3, idempotency=record(clock.now()), **append
+    )
+    assert calls == ["TransactWriteItems"]
+    calls.clear()
+    loaded = store.load(STREAM)
+    assert calls == ["Query"]
+    calls.clear()
+    assert [e.version for e in store.read(STREAM, after_version=2)] == [3, 4]
+    assert calls == ["Query"]
+    assert loaded.version == 4
+    assert loaded.idempotency_record("user-1", "key-1") is not None
+
+
+def test_a_stream_past_one_megabyte_loads_over_several_pages(
+    store: DynamoDBEventStore, calls: list[str], clock: FixedClock
+) -> None:
+    padding = "x" * 100_000
+    for version in range(12):
+        store.append(
+            STREAM,
+            [event(n=version, padding=padding)],
+            expected_version=version,
+            owner_id="user-1",
+            recorded_at=clock.now(),
+        )
+    calls.clear()
+    assert [e.version for e in store.load(STREAM).events] == list(range(1, 13))
+    assert calls == ["Query", "Query"]
+    calls.clear()
+    assert [e.version for e in store.read(STREAM)] == list(range(1, 13))
+    assert calls == ["Query", "Query"]
+
+
+class CancellingClient:
+    """A client whose transactions are cancelled for the given per-item reasons."""
+
+    def __init__(self, *codes: str) -> None:
+        self.codes = codes
+
+    def transact_write_items(self, **_: Any) -> None:
+        reasons = [{"Code": code} for code in self.codes]
+        response: Any = {
+            "Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+            "CancellationReasons": reasons,
+        }
+        raise ClientError(response, "TransactWriteItems")
+
+
+@pytest.mark.parametrize(
+    ("codes", "error"),
+    [
+        (("ConditionalCheckFailed", "None", "ConditionalCheckFailed"), ConcurrencyError),
+        (("None", "TransactionConflict", "None"), ConcurrencyError),
+        (("None", "None", "ConditionalCheckFailed"), DuplicateRequestError),
+        (("None", "None", "TransactionConflict"), ConcurrencyError),
+        (("None", "ThrottlingError", "None"), ClientError),
+    ],
+)
+def test_a_cancelled_transaction_maps_to_the_error_its_reasons_name(
+    codes: tuple[str, ...], error: type[Exception], clock: FixedClock
+) -> None:
+    store = DynamoDBEventStore(CancellingClient(*codes), "events")
+    with pytest.raises(error):
+        store.append(
+            STREAM,
+            [event(n=1), event(n=2)],
+            expected_version=0,
+            owner_id="user-1",
+            recorded_at=clock.now(),
+            idempotency=record(clock.now()),
+        )

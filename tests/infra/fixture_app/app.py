@@ -1,0 +1,40 @@
+"""A Chalice app with the real app's shape (name, functions, triggers), so the stack synthesizes
+without depending on the real app's code. `chalice package` imports this module at synth time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import AuthResponse, Chalice, Rate
+
+app = Chalice(app_name="rapport")
+
+# `on_dynamodb_record` needs a literal ARN at import; the stack replaces it with the table's.
+_STREAM_PLACEHOLDER = (
+    "arn:aws:dynamodb:us-east-1:000000000000:table/rapport-events/stream/1970-01-01T00:00:00.000"
+)
+
+
+@app.authorizer()
+def jwt_auth(auth_request: Any) -> AuthResponse:
+    return AuthResponse(routes=[], principal_id="nobody")
+
+
+@app.route("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.route("/contacts", methods=["GET"], authorizer=jwt_auth)
+def list_contacts() -> dict[str, list[str]]:
+    return {"contacts": []}
+
+
+@app.on_dynamodb_record(stream_arn=_STREAM_PLACEHOLDER)
+def project_events(event: Any) -> dict[str, list[str]]:
+    return {"batchItemFailures": []}
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def send_reminders(event: Any) -> None:
+    return None
