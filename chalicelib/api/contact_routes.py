@@ -7,7 +7,7 @@ from chalicelib.api.request import ApiRequest, caller_of
 from chalicelib.api.responses import ApiResponse
 from chalicelib.api.schemas import ContactCreate
 from chalicelib.api.steps import parse_step
-from chalicelib.api.validation import validate
+from chalicelib.api.validation import validate_body
 from chalicelib.bootstrap import Services
 from chalicelib.domain.events import ContactAdded
 from chalicelib.service.commands import CommandOutcome
@@ -31,7 +31,7 @@ def _created(outcome: CommandOutcome, body: object, location: str) -> ApiRespons
 def create_contact(services: Services, request: ApiRequest) -> ApiResponse:
     caller = caller_of(request, services.clock)
     body = json_object(request.raw_body)
-    details = validate(ContactCreate, body)
+    details = validate_body(ContactCreate, body)
     outcome = services.commands.add_contact(
         caller, ContactAdded.model_validate(details.to_data()), _idempotency(request, body)
     )

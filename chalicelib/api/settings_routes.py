@@ -6,7 +6,7 @@ from chalicelib.api.body import json_object
 from chalicelib.api.request import ApiRequest, caller_of
 from chalicelib.api.responses import ApiResponse
 from chalicelib.api.schemas import SettingsUpdate
-from chalicelib.api.validation import validate
+from chalicelib.api.validation import validate_body
 from chalicelib.bootstrap import Services
 from chalicelib.domain.user_settings import UserSettings
 
@@ -26,7 +26,7 @@ def get_settings(services: Services, request: ApiRequest) -> ApiResponse:
 def put_settings(services: Services, request: ApiRequest) -> ApiResponse:
     """Any subset of the settings; omitted ones keep their current value."""
     caller = caller_of(request, services.clock)
-    update = validate(SettingsUpdate, json_object(request.raw_body))
+    update = validate_body(SettingsUpdate, json_object(request.raw_body))
     current = services.settings_repository.get(caller.tenant_id, caller.user_id) or UserSettings()
     merged = UserSettings.model_validate(
         current.model_dump() | update.model_dump(exclude_unset=True)

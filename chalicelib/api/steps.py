@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from chalicelib.api.errors import ApiError, FieldProblem, bad_field
 from chalicelib.api.schemas import event_of, step_models
-from chalicelib.api.validation import reraise, validate
+from chalicelib.api.validation import reraise, validate_body
 from chalicelib.domain.events import EventData
 
 # Clients' clocks drift; an `at` a little ahead of ours is "now", not the future.
@@ -28,7 +28,7 @@ def parse_step(body: dict[str, Any], now: datetime) -> tuple[EventData, datetime
             f"unknown event type {kind!r}",
             (FieldProblem("type", f"must be one of: {known}"),),
         )
-    step = validate(models[kind], body)
+    step = validate_body(models[kind], body)
     at: datetime | None = getattr(step, "at", None)
     if at is not None and at > now + CLOCK_SKEW:
         raise bad_field("at", "must not be in the future")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -30,6 +31,18 @@ def validate(model: type[Model], data: Any) -> Model:
     """The validated model, or a 400 naming every bad field."""
     try:
         return model.model_validate(data)
+    except ValidationError as error:
+        raise validation_error(problems(error)) from None
+
+
+def validate_body(model: type[Model], body: dict[str, Any]) -> Model:
+    """A JSON body validated strictly: `"45"` is not a number of minutes and `1` is not `true`.
+
+    API.md makes an ill-typed field a 400, and pydantic's lax mode would quietly coerce it.
+    JSON-mode strictness still reads ISO times and enum values from strings, as JSON must.
+    """
+    try:
+        return model.model_validate_json(json.dumps(body), strict=True)
     except ValidationError as error:
         raise validation_error(problems(error)) from None
 

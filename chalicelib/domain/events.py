@@ -52,6 +52,8 @@ class EventData(BaseModel):
     # A partial event's meaning is which fields it names (e.g. which details changed), so
     # it is stored without its defaults; every other event is stored whole.
     PARTIAL: ClassVar[bool] = False
+    # What an erased event holds in place of a required personal field, so it still parses.
+    ERASED: ClassVar[dict[str, Any]] = {}
 
     def to_data(self) -> dict[str, Any]:
         """The JSON data to store for this event."""
@@ -76,6 +78,7 @@ class ContactDetails(EventData):
 class ContactAdded(ContactDetails):
     event_type = "contact_added"
     client_may_record = False  # POST /contacts records it
+    ERASED = {"name": "(erased)"}
     name: Name
     source: Source = Source.COLD_OUTREACH
 
@@ -90,6 +93,9 @@ class ContactUpdated(ContactDetails):
     def _changes_something(self) -> Self:
         if not self.model_fields_set:
             raise ValueError("give at least one contact field to change")
+        for required in ("name", "source"):
+            if required in self.model_fields_set and getattr(self, required) is None:
+                raise ValueError(f"{required} cannot be removed, only changed")
         return self
 
 
@@ -140,6 +146,7 @@ class InterviewCancelled(EventData):
 
 class ResearchNoted(EventData):
     event_type = "research_noted"
+    ERASED = {"text": "(erased)"}
     subject: ResearchSubject
     text: Annotated[str, Field(min_length=1, max_length=5_000)]
     PERSONAL = frozenset({"text"})
@@ -147,6 +154,7 @@ class ResearchNoted(EventData):
 
 class QuestionsPrepared(EventData):
     event_type = "questions_prepared"
+    ERASED = {"questions": ["(erased)"]}
     questions: Annotated[list[Question], Field(min_length=1, max_length=50)]
     PERSONAL = frozenset({"questions"})
 
@@ -171,6 +179,7 @@ class LinkedinConnected(EventData):
 
 class ReflectionRecorded(EventData):
     event_type = "reflection_recorded"
+    ERASED = {"lessons": "(erased)"}
     career_path: LongText | None = None
     obstacles: LongText | None = None
     lessons: LongText | None = None

@@ -33,7 +33,7 @@ def evolve(state: ContactState, envelope: Envelope) -> ContactState:
 
 
 def _details(data: ev.ContactDetails) -> Change:
-    return {name: getattr(data, name) for name in data.model_fields_set if name != "type"}
+    return {name: getattr(data, name) for name in data.model_fields_set}
 
 
 def _added(state: ContactState, e: Envelope) -> Change:
@@ -155,7 +155,17 @@ def _reminder(state: ContactState, e: Envelope) -> Change:
 
 
 def _erased(state: ContactState, e: Envelope) -> Change:
-    return {"erased": True}
+    # Whatever placeholders the erased events parsed into, the state keeps no personal data.
+    interview = replace(state.interview, location=None) if state.interview else None
+    return {
+        "erased": True,
+        **dict.fromkeys(ev.ContactDetails.PERSONAL),
+        "interview": interview,
+        "questions": (),
+        "research": (),
+        "interview_notes": None,
+        "reflection": None,
+    }
 
 
 _CHANGES: dict[type[ev.EventData], Callable[[ContactState, Envelope], Change]] = {

@@ -41,7 +41,7 @@ _ALLOWED: dict[type[ev.EventData], tuple[frozenset[Status], str]] = {
     ),
     ev.InterviewCancelled: (
         frozenset({S.SCHEDULED}),
-        "only a scheduled interview can be cancelled",
+        "only a scheduled interview can be cancelled: record interview_scheduled first",
     ),
     ev.ResearchNoted: (_OPEN, "research is for contacts you are still talking to"),
     ev.QuestionsPrepared: (_OPEN, "questions are for contacts you are still talking to"),

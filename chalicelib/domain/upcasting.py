@@ -43,11 +43,12 @@ def upcast(event_type: str, schema_version: int, data: dict[str, Any]) -> dict[s
 def parse_event(
     event_type: str, schema_version: int, data: dict[str, Any], *, redacted: bool = False
 ) -> EventData:
-    """Today's model of a stored event; erased events skip the checks their gaps would fail."""
+    """Today's model of a stored event. An erased event's missing personal fields are filled
+    with placeholders, so what remains (times, outcomes) is still validated and typed."""
     model = _model(event_type)
     current = upcast(event_type, schema_version, data)
     if redacted:
-        return model.model_construct(**current)
+        current = {**model.ERASED, **current}
     return model.model_validate(current)
 
 

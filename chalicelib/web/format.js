@@ -9,26 +9,6 @@ const dateTime = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
 });
 
-const dateOnly = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  month: 'short',
-  day: 'numeric',
-  year: 'numeric',
-});
-
-/** "Thu, Dec 3, 9:00 AM" in the browser's timezone, or '' for no value. */
-export function formatDateTime(iso) {
-  if (!iso) return '';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso) : dateTime.format(date);
-}
-
-export function formatDate(iso) {
-  if (!iso) return '';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso) : dateOnly.format(date);
-}
-
 /** A <time> element carrying the machine-readable value and a local, readable text. */
 export function timeEl(iso, attrs = {}) {
   return h('time', { datetime: iso, ...attrs }, formatDateTime(iso));

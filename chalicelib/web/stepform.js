@@ -14,9 +14,10 @@ function questionsField(contact) {
   const inputs = () => [...list.querySelectorAll('input')];
   const sync = () => {
     inputs().forEach((input, i) => {
+      const item = input.closest('li');
       input.name = `questions.${i}`;
-      input.labels[0].textContent = `Question ${i + 1}`;
-      input.closest('li').querySelector('button').textContent = `Remove question ${i + 1}`;
+      item.querySelector('label').textContent = `Question ${i + 1}`;
+      item.querySelector('button').textContent = `Remove question ${i + 1}`;
     });
     const taken = new Set([...existing, ...inputs().map((i) => i.value.trim())]);
     suggestionButtons.forEach((button) => {

@@ -25,6 +25,8 @@ class UserDirectory(Construct):
             user_pool_name=config.name("users"),
             # Tenancy is granted by an operator, never chosen by the person signing up.
             self_sign_up_enabled=False,
+            # Lite covers email sign-in and the classic hosted UI, at the lowest per-user price.
+            feature_plan=cognito.FeaturePlan.LITE,
             sign_in_aliases=cognito.SignInAliases(email=True),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
             standard_attributes=cognito.StandardAttributes(

@@ -90,7 +90,9 @@ SAMPLE: dict[str, ev.EventData] = {
     "interview_scheduled": SCHEDULED,
     "interview_rescheduled": ev.InterviewRescheduled(starts_at=utc("2026-03-13T15:00")),
     "interview_cancelled": CANCELLED,
-    "research_noted": ev.ResearchNoted(subject=ResearchSubject.COMPANY, text="Series B, 80 people."),
+    "research_noted": ev.ResearchNoted(
+        subject=ResearchSubject.COMPANY, text="Series B, 80 people."
+    ),
     "questions_prepared": QUESTIONS,
     "interview_completed": COMPLETED,
     "thank_you_sent": THANKS,

@@ -137,9 +137,7 @@ def test_an_introduction_alone_suggests_reaching_out_yourself_after_the_wait() -
 
 
 def test_an_outreach_after_an_introduction_starts_the_follow_up_clock() -> None:
-    planned = _due(
-        DEFAULTS, (utc("2026-03-02T10:00"), INTRO), (utc("2026-03-04T10:00"), OUTREACH)
-    )
+    planned = _due(DEFAULTS, (utc("2026-03-02T10:00"), INTRO), (utc("2026-03-04T10:00"), OUTREACH))
 
     assert planned == PlannedAction(utc("2026-03-13T10:00"), Action.FOLLOW_UP)
 

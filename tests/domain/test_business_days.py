@@ -56,9 +56,7 @@ def test_seconds_and_microseconds_survive() -> None:
         (datetime(2026, 10, 30, 21, 30, tzinfo=NEW_YORK), utc("2026-11-03T02:30")),
     ],
 )
-def test_a_daylight_saving_change_keeps_the_local_hour(
-    start: datetime, expected: datetime
-) -> None:
+def test_a_daylight_saving_change_keeps_the_local_hour(start: datetime, expected: datetime) -> None:
     result = add_business_days(start, 1, "America/New_York")
 
     assert result == expected

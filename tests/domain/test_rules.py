@@ -112,7 +112,7 @@ def test_a_step_the_table_allows_is_accepted_and_folds(step: str, status: Status
     after = evolve(state, Envelope(state.version + 1, SAMPLE[step], T0, T0))
 
     assert after.version == state.version + 1
-    assert after.status in S
+    assert isinstance(after.status, Status)
 
 
 def test_no_step_is_allowed_before_the_contact_is_added() -> None:

@@ -45,7 +45,7 @@ def test_the_page_refers_only_to_assets_that_are_served() -> None:
 
     refs = _PAGE_REF.findall(page.text)
 
-    assert refs == ["assets/app.css", "assets/app.js"]
+    assert refs == ["assets/icon.svg", "assets/app.css", "assets/app.js"]
     for ref in refs:
         assert load_asset(ref.removeprefix("assets/")) is not None
 
@@ -63,7 +63,7 @@ def test_every_module_the_page_imports_is_served_as_javascript() -> None:
 def test_every_file_in_the_web_directory_is_reachable_from_the_page() -> None:
     shipped = {p.name for p in WEB_DIR.iterdir() if p.is_file()}
 
-    reachable = _modules_reachable_from("app.js") | {"index.html", "app.css"}
+    reachable = _modules_reachable_from("app.js") | {"index.html", "app.css", "icon.svg"}
 
     assert shipped - {"config.json"} == reachable
 

@@ -1,0 +1,78 @@
+"""Copies every email sent through the embedded SES into the outbox folder as an `.eml` file.
+
+The dev stack's own sweep writes to the outbox directly (OutboxMailer). Other commands run
+against the stack (`remind` with AWS_ENDPOINT_URL) send through SES instead; their emails land
+in moto's memory, in this process, and this mirror makes them appear in the outbox too, so the
+outbox really holds every email the system sent.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from moto.ses.models import RawMessage, ses_backends
+
+
+class SesOutboxMirror:
+    """Writes each message moto's SES has accepted, once, to `directory`."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self._exported: set[str] = set()
+
+    def export_new(self) -> list[Path]:
+        """Writes the messages not exported yet; returns the files written."""
+        written: list[Path] = []
+        for message in _sent_messages():
+            message_id = str(getattr(message, "id", ""))
+            if not message_id or message_id in self._exported:
+                continue
+            content = _mime_bytes(message)
+            if content is None:
+                continue
+            self.directory.mkdir(parents=True, exist_ok=True)
+            path = self.directory / f"ses-{message_id}.eml"
+            _write_atomically(path, content)
+            self._exported.add(message_id)
+            written.append(path)
+        return written
+
+
+def _sent_messages() -> list[Any]:
+    # Plain dict views: moto's own __getitem__ would create backends for every region.
+    messages: list[Any] = []
+    for account in list(dict.values(ses_backends)):
+        for backend in list(dict.values(account)):
+            messages.extend(list(backend.sent_messages))
+    return messages
+
+
+def _mime_bytes(message: Any) -> bytes | None:
+    if isinstance(message, RawMessage):
+        return message.raw_data.encode("utf-8")
+    subject, body = getattr(message, "subject", None), getattr(message, "body", None)
+    if subject is None or body is None:
+        return None  # templated sends: moto keeps no rendered content to show
+    simple = EmailMessage()
+    simple["From"] = message.source
+    simple["To"] = ", ".join(message.destinations.get("ToAddresses", []))
+    simple["Subject"] = subject
+    simple["Message-ID"] = f"<{message.id}>"
+    simple.set_content(body)
+    return simple.as_bytes()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # Someone watching the folder (a test, a mail app) never sees half an email.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,152 @@
+"""Each function's role allows exactly what that function does, and never a wildcard action."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from chalicelib.tables import DUE, VIEWS
+
+from .synth import Synthesized
+
+FUNCTION_ROLES = {
+    "APIHandler": "ApiHandlerRole",
+    "JwtAuth": "JwtAuthRole",
+    "ProjectEvents": "ProjectEventsRole",
+    "SendReminders": "SendRemindersRole",
+}
+READ = {"dynamodb:GetItem", "dynamodb:Query"}
+WRITE = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+}
+LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+
+
+def _labels(synth: Synthesized) -> dict[str, str]:
+    """Readable names for the logical ids a policy can point at."""
+    labels = {}
+    for logical_id, resource in synth.json["Resources"].items():
+        props = resource.get("Properties", {})
+        if resource["Type"] == "AWS::DynamoDB::Table":
+            labels[logical_id] = props["TableName"].rsplit("-", 1)[1]
+        elif resource["Type"] == "AWS::Logs::LogGroup":
+            labels[logical_id] = "log:" + props["LogGroupName"].rsplit("-", 1)[1]
+        elif resource["Type"] == "AWS::SQS::Queue":
+            labels[logical_id] = "queue"
+        elif resource["Type"] == "AWS::SES::EmailIdentity":
+            labels[logical_id] = "sender"
+        elif resource["Type"] == "AWS::SES::ConfigurationSet":
+            labels[logical_id] = "configuration-set"
+    return labels
+
+
+def _render(value: Any, labels: dict[str, str]) -> str:
+    """A policy resource as a string: intrinsics become `{label}` or `{label.Attribute}`."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return "{%s}" % labels.get(value["Ref"], value["Ref"])
+    if "Fn::GetAtt" in value:
+        logical_id, attribute = value["Fn::GetAtt"]
+        return "{%s.%s}" % (labels[logical_id], attribute)
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(_render(part, labels) for part in parts)
+    raise AssertionError(f"unexpected intrinsic in a policy: {value}")
+
+
+def _grants(synth: Synthesized, function: str) -> set[tuple[str, str]]:
+    """Every (action, resource) pair the function's role allows."""
+    labels = _labels(synth)
+    role = synth.resource(FUNCTION_ROLES[function])["Properties"]
+    granted = set()
+    for policy in role["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            assert statement["Effect"] == "Allow"
+            actions = statement["Action"]
+            targets = statement["Resource"]
+            for action in [actions] if isinstance(actions, str) else actions:
+                for target in [targets] if isinstance(targets, (str, dict)) else targets:
+                    granted.add((action, _render(target, labels)))
+    return granted
+
+
+def _on(actions: set[str], *targets: str) -> set[tuple[str, str]]:
+    return {(action, target) for action in actions for target in targets}
+
+
+def test_each_function_runs_as_its_own_role(prod: Synthesized) -> None:
+    for function, role in FUNCTION_ROLES.items():
+        assert prod.resource(function)["Properties"]["Role"] == {"Fn::GetAtt": [role, "Arn"]}
+
+
+def test_the_api_writes_events_and_reads_views_but_never_the_due_index(prod: Synthesized) -> None:
+    tenant_indexes = [f"{{views.Arn}}/index/{i.name}" for i in VIEWS.indexes if i is not DUE]
+
+    assert _grants(prod, "APIHandler") == (
+        _on(LOGS, "{log:api.Arn}")
+        | _on(READ | WRITE, "{events.Arn}")
+        | _on(READ, "{views.Arn}", *tenant_indexes)
+    )
+
+
+def test_the_authorizer_may_only_write_its_logs(prod: Synthesized) -> None:
+    assert _grants(prod, "JwtAuth") == _on(LOGS, "{log:jwt_auth.Arn}")
+
+
+def test_the_projector_reads_the_stream_and_events_and_writes_views(prod: Synthesized) -> None:
+    assert _grants(prod, "ProjectEvents") == (
+        _on(LOGS, "{log:project_events.Arn}")
+        | _on(
+            {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"},
+            "{events.StreamArn}",
+        )
+        | _on({"dynamodb:ListStreams"}, "*")
+        | _on(READ, "{events.Arn}")
+        | _on(READ | WRITE, "{views.Arn}")
+        | _on({"sqs:SendMessage"}, "{queue.Arn}")
+    )
+
+
+def test_the_sweep_queries_only_the_due_index_and_sends_only_as_the_sender(
+    prod: Synthesized,
+) -> None:
+    ses_arn = "arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}"
+
+    assert _grants(prod, "SendReminders") == (
+        _on(LOGS, "{log:send_reminders.Arn}")
+        | _on({"dynamodb:Query"}, f"{{views.Arn}}/index/{DUE.name}")
+        | _on(READ | WRITE, "{views.Arn}")
+        | _on(READ | {"dynamodb:PutItem", "dynamodb:ConditionCheckItem"}, "{events.Arn}")
+        | _on(
+            {"ses:SendEmail", "ses:SendRawEmail"},
+            f"{ses_arn}:identity/{{sender}}",
+            f"{ses_arn}:configuration-set/{{configuration-set}}",
+        )
+    )
+
+
+@pytest.mark.parametrize("stage", ["prod", "dev"])
+def test_no_statement_anywhere_allows_a_wildcard_action(
+    synthesized: dict[str, Synthesized], stage: str
+) -> None:
+    for function in FUNCTION_ROLES:
+        for action, _ in _grants(synthesized[stage], function):
+            assert "*" not in action, f"{function} is allowed {action}"
+
+
+def test_every_granted_action_exists_in_iam(prod: Synthesized) -> None:
+    # cfn-lint skips its own action check (W3037) on SAM templates, so ask its IAM data here.
+    known = json.loads(
+        resources.files("cfnlint.data.AdditionalSpecs").joinpath("Policies.json").read_text()
+    )
+    for function in FUNCTION_ROLES:
+        for action, _ in _grants(prod, function):
+            service, name = action.split(":")
+            assert name.lower() in known[service]["Actions"], f"{action} is not an IAM action"

@@ -1,0 +1,114 @@
+"""Reminders go out through one SES configuration set; trouble reaches one alarm topic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .synth import Synthesized
+
+
+def _logical_id(synth: Synthesized, resource_type: str) -> str:
+    (logical_id, *others) = synth.resources(resource_type)
+    assert not others, f"expected one {resource_type}"
+    return logical_id
+
+
+def test_reminders_use_a_configuration_set_that_suppresses_bounces_and_complaints(
+    prod: Synthesized,
+) -> None:
+    config_set = _logical_id(prod, "AWS::SES::ConfigurationSet")
+
+    prod.template.has_resource_properties(
+        "AWS::SES::ConfigurationSet",
+        {
+            "Name": "rapport-prod-reminders",
+            "ReputationOptions": {"ReputationMetricsEnabled": True},
+            "SuppressionOptions": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+        },
+    )
+    sweep_env = prod.resource("SendReminders")["Properties"]["Environment"]["Variables"]
+    assert sweep_env["SES_CONFIGURATION_SET"] == {"Ref": config_set}
+    assert sweep_env["REMINDER_FROM"] == "reminders@rapport.example"
+
+
+def test_bounces_and_complaints_are_published_to_an_sns_topic(prod: Synthesized) -> None:
+    config_set = _logical_id(prod, "AWS::SES::ConfigurationSet")
+    destination = next(
+        iter(prod.resources("AWS::SES::ConfigurationSetEventDestination").values())
+    )["Properties"]
+
+    assert destination["ConfigurationSetName"] == {"Ref": config_set}
+    assert {"bounce", "complaint"} <= set(destination["EventDestination"]["MatchingEventTypes"])
+    topic = destination["EventDestination"]["SnsDestination"]["TopicARN"]["Ref"]
+    assert prod.resource(topic)["Properties"]["TopicName"] == "rapport-prod-ses-feedback"
+
+
+def test_the_sender_domain_is_an_identity_sending_through_the_configuration_set(
+    prod: Synthesized,
+) -> None:
+    config_set = _logical_id(prod, "AWS::SES::ConfigurationSet")
+
+    prod.template.has_resource_properties(
+        "AWS::SES::EmailIdentity",
+        {
+            "EmailIdentity": "rapport.example",
+            "ConfigurationSetAttributes": {"ConfigurationSetName": {"Ref": config_set}},
+        },
+    )
+
+
+def _alarm(synth: Synthesized, name: str) -> dict[str, Any]:
+    alarms = [
+        resource["Properties"]
+        for resource in synth.resources("AWS::CloudWatch::Alarm").values()
+        if resource["Properties"]["AlarmName"] == f"rapport-prod-{name}"
+    ]
+    assert len(alarms) == 1, f"expected one alarm {name}"
+    return alarms[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "namespace", "metric", "dimension", "threshold"),
+    [
+        ("projector-errors", "AWS/Lambda", "Errors", "rapport-prod-project_events", 1),
+        ("projector-iterator-age", "AWS/Lambda", "IteratorAge", "rapport-prod-project_events", 60_000),
+        ("sweep-errors", "AWS/Lambda", "Errors", "rapport-prod-send_reminders", 1),
+        ("ses-bounce-rate", "AWS/SES", "Reputation.BounceRate", None, 0.04),
+        ("ses-complaint-rate", "AWS/SES", "Reputation.ComplaintRate", None, 0.0008),
+    ],
+)
+def test_each_alarm_watches_its_metric_and_notifies_the_alarm_topic(
+    prod: Synthesized,
+    name: str,
+    namespace: str,
+    metric: str,
+    dimension: str | None,
+    threshold: float,
+) -> None:
+    alarm = _alarm(prod, name)
+    topic = prod.json["Outputs"]["AlarmTopicArn"]["Value"]
+
+    assert (alarm["Namespace"], alarm["MetricName"], alarm["Threshold"]) == (
+        namespace,
+        metric,
+        threshold,
+    )
+    assert [d["Value"] for d in alarm.get("Dimensions", [])] == ([dimension] if dimension else [])
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["AlarmActions"] == [topic]
+
+
+def test_a_single_record_parked_in_the_failure_queue_raises_an_alarm(prod: Synthesized) -> None:
+    alarm = _alarm(prod, "projector-failures-queued")
+    queue = _logical_id(prod, "AWS::SQS::Queue")
+
+    assert (alarm["Namespace"], alarm["MetricName"]) == (
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+    )
+    assert alarm["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
+    ]
+    assert alarm["Threshold"] == 1
