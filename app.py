@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 
-from chalice.app import AuthRequest, AuthResponse, Chalice, Response
+from chalice.app import AuthRequest, AuthResponse, Chalice, Rate, Response
 
-from chalicelib.api import contact_routes, settings_routes
+from chalicelib.api import contact_routes, settings_routes, unsubscribe_routes, web_routes
 from chalicelib.api.authorizer import authorizer_context
 from chalicelib.api.chalice_glue import respond
 from chalicelib.api.openapi import openapi_document
 from chalicelib.bootstrap import services
+from chalicelib.reminders import handlers as reminder_handlers
 
 app = Chalice(app_name="rapport")
 
@@ -32,6 +33,16 @@ def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
 @app.route("/health")
 def health() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@app.route("/")
+def dashboard_page() -> Response:
+    return respond(web_routes.page, app.current_request)
+
+
+@app.route("/assets/{name}")
+def dashboard_asset(name: str) -> Response:
+    return respond(web_routes.asset, app.current_request)
 
 
 @app.route("/openapi.json")
@@ -67,3 +78,18 @@ def get_settings() -> Response:
 @app.route("/me/settings", methods=["PUT"], authorizer=jwt_auth)
 def put_settings() -> Response:
     return respond(settings_routes.put_settings, app.current_request)
+
+
+@app.route("/unsubscribe", methods=["GET"])
+def unsubscribe_page() -> Response:
+    return respond(unsubscribe_routes.confirm_page, app.current_request)
+
+
+@app.route("/unsubscribe", methods=["POST"], content_types=unsubscribe_routes.CONTENT_TYPES)
+def unsubscribe() -> Response:
+    return respond(unsubscribe_routes.unsubscribe, app.current_request)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def send_reminders(event: object) -> None:
+    reminder_handlers.send_reminders(services())

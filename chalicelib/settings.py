@@ -31,9 +31,14 @@ class Settings(BaseModel):
     auth_audience: str | None = None
     auth_jwks_url: str | None = None
     unsubscribe_secret: str | None = None
+    # Signs list cursors; unset, a key is derived (see chalicelib/projections/cursor.py).
+    cursor_secret: str | None = None
     reminder_from: str = "reminders@rapport.example"
     ses_configuration_set: str | None = None
     app_base_url: str = "http://127.0.0.1:8000"
+    # Deployed: the Cognito hosted UI the dashboard signs in with (absent locally: token mode).
+    cognito_domain: str | None = None
+    cognito_client_id: str | None = None
     due_shards: int = 4
 
     @classmethod

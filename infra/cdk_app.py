@@ -9,10 +9,9 @@ from pathlib import Path
 # cdk runs this file from infra/ (so `rapport_infra` imports); `chalicelib` is at the repo root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aws_cdk import App, Environment  # noqa: E402
-
-from rapport_infra.stack import APP_CONTEXT, RapportStack  # noqa: E402
-from rapport_infra.stage import StageConfig  # noqa: E402
+from aws_cdk import App, Environment
+from rapport_infra.stack import APP_CONTEXT, RapportStack
+from rapport_infra.stage import StageConfig
 
 
 def main() -> None:

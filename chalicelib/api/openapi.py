@@ -88,6 +88,17 @@ def _paths() -> Schema:
     token = ({"name": "token", "in": "query", "required": True, "schema": {"type": "string"}},)
     if_match = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}}
     return {
+        "/": {"get": _op("The dashboard page", {"200": ("HTML page", None)}, secured=False)},
+        "/assets/{name}": {
+            "get": _op(
+                "A file of the dashboard (config.json: its sign-in settings)",
+                {"200": ("The file", None), "404": _error("No such file")},
+                secured=False,
+                parameters=(
+                    {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
+                ),
+            )
+        },
         "/health": {"get": _op("Liveness", {"200": ("OK", _ref(s.Health))}, secured=False)},
         "/openapi.json": {
             "get": _op("This description", {"200": ("OpenAPI 3.1", None)}, secured=False)

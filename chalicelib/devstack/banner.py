@@ -44,6 +44,7 @@ def banner(stack: RunningStack, cwd: Path | None = None) -> str:
         f"  Token:         {stack.token}",
         "",
         "Call the API:",
+        "  TOKEN=<the token above>",
         f'  curl -H "Authorization: Bearer $TOKEN" {stack.api_url}/dashboard',
         "Run other commands against this stack (the file sets AWS_ENDPOINT_URL, fake",
         "credentials, the table names and the secrets):",

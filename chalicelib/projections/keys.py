@@ -10,8 +10,14 @@ Item kinds (PK / SK):
 - user counters:   `T#{t}#U#{u}` / `STATS`
 - tenant counters: `T#{t}` / `STATS`
 
-Every time inside a sort key is `sortable_time`: fixed width, so string order is time order
-(`timefmt.iso` drops zero milliseconds, and `...:00Z` would sort after `...:00.5Z`).
+Times inside the sort keys the dashboards read by range (agenda, interviews, by_updated) are
+`sortable_time`: fixed width, so string order is time order (`timefmt.iso` drops zero
+milliseconds, and `...:00Z` would sort after `...:00.5Z`). The reminder SK and `due_sk` use
+`iso`, as the sweep's contract says (chalicelib/reminders/due_items.py); send times fall on
+whole hours, so `due_sk` still sorts in time order.
+
+Reminder items belong to the projector; the sweep only removes or restores their two due
+keys, and keeps its claims beside them at `CLAIM#...`, which rebuilds leave alone.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ class Projection:
     fingerprint: str
     view: Item
     reminders: dict[str, Item] = field(default_factory=dict)
-    contribution: Contribution = Contribution()
+    contribution: Contribution = field(default_factory=Contribution)
 
     @property
     def key(self) -> Item:
@@ -95,7 +95,8 @@ def _view_attributes(
     planned: tuple[PlannedAction, ...],
     pk: str,
 ) -> Item:
-    assert state.status is not None and state.updated_at is not None
+    assert state.status is not None
+    assert state.updated_at is not None
     public = contact_public(state, settings, state.updated_at)
     del public["next_action"]  # depends on the reader's "now": see agenda
     contribution = Contribution.of(state)
@@ -131,12 +132,12 @@ def _reminder(
     due_shards: int,
 ) -> Item:
     """One open action: on the dashboards' agenda always, on the due index until reminded."""
-    due = keys.sortable_time(planned.due_at)
     send_at = send_time(planned, settings)
-    on_agenda = keys.agenda_sk(due, state.contact_id, planned.action)
+    on_agenda = keys.agenda_sk(keys.sortable_time(planned.due_at), state.contact_id, planned.action)
     item: Item = {
         "PK": _s(keys.user_pk(tenant_id, state.owner_id)),
-        "SK": _s(keys.reminder_sk(state.contact_id, planned.action, due)),
+        # `iso` here, as the sweep's contract says (chalicelib/reminders/due_items.py).
+        "SK": _s(keys.reminder_sk(state.contact_id, planned.action, iso(planned.due_at))),
         "kind": _s("reminder"),
         "tenant_id": _s(tenant_id),
         "user_id": _s(state.owner_id),
@@ -156,9 +157,8 @@ def _reminder(
     if settings.reminders_enabled and not reminded:
         shard = keys.due_shard(tenant_id, state.contact_id, due_shards)
         item["due_pk"] = _s(keys.due_pk(shard))
-        item["due_sk"] = _s(
-            keys.due_sk(keys.sortable_time(send_at), tenant_id, state.contact_id, planned.action)
-        )
+        # Send times fall on the reminder hour, so `iso` is whole seconds and sorts in order.
+        item["due_sk"] = _s(keys.due_sk(iso(send_at), tenant_id, state.contact_id, planned.action))
     return item
 
 

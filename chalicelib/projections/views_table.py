@@ -46,7 +46,8 @@ class ViewsTable:
         wanted = sorted(set(contact_ids))
         found: dict[str, StoredView] = {}
         for start in range(0, len(wanted), MAX_BATCH_GET):
-            chunk = [_view_key(tenant_id, user_id, c) for c in wanted[start : start + MAX_BATCH_GET]]
+            ids = wanted[start : start + MAX_BATCH_GET]
+            chunk = [_view_key(tenant_id, user_id, contact_id) for contact_id in ids]
             request: dict[str, Any] = {self.table: {"Keys": chunk, "ConsistentRead": True}}
             while request:
                 response = self.client.batch_get_item(RequestItems=request)

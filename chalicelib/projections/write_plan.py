@@ -25,7 +25,7 @@ class StoredView:
     version: int
     fingerprint: str
     erased: bool = False
-    contribution: Contribution = Contribution()
+    contribution: Contribution = field(default_factory=Contribution)
     reminders: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -58,7 +58,8 @@ def transaction(table: str, old: StoredView | None, new: Projection) -> list[dic
     actions: list[dict[str, Any]] = [_put_view(table, old, new)]
     old_reminders = old.reminders if old else {}
     for sk in sorted(set(old_reminders) - set(new.reminders)):
-        actions.append({"Delete": {"TableName": table, "Key": {"PK": new.view["PK"], "SK": _s(sk)}}})
+        key = {"PK": new.view["PK"], "SK": _s(sk)}
+        actions.append({"Delete": {"TableName": table, "Key": key}})
     new_digests: dict[str, str] = json.loads(new.view["reminders"]["S"])
     for sk, item in sorted(new.reminders.items()):
         if old_reminders.get(sk) != new_digests[sk]:

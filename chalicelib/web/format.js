@@ -9,6 +9,13 @@ const dateTime = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
 });
 
+/** "Thu, Dec 3, 9:00 AM" in the browser's timezone, or '' for no value. */
+export function formatDateTime(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? String(iso) : dateTime.format(date);
+}
+
 /** A <time> element carrying the machine-readable value and a local, readable text. */
 export function timeEl(iso, attrs = {}) {
   return h('time', { datetime: iso, ...attrs }, formatDateTime(iso));

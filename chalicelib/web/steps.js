@@ -100,6 +100,7 @@ export const STEPS = {
     fields: [
       { name: 'starts_at', label: 'New start', kind: 'datetime', required: true, from: 'interview.starts_at' },
       { ...duration(30), from: 'interview.duration_minutes' },
+      { name: 'location', label: 'Where (place or video link)', kind: 'text', from: 'interview.location' },
     ],
   },
   interview_cancelled: {

@@ -13,6 +13,8 @@ import {
 } from './labels.js';
 
 const CODED_FIELDS = new Set(['channel', 'outcome', 'subject', 'source']);
+// Bookkeeping that means nothing to the person reading the timeline.
+const HIDDEN_FIELDS = new Set(['message_id']);
 
 function safeHttpsUrl(value) {
   try {
@@ -41,7 +43,8 @@ function valueNode(key, value) {
 /** A definition list of an event's or contact's fields, skipping the empty ones. */
 function details(data) {
   const entries = Object.entries(data || {}).filter(
-    ([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0),
+    ([k, v]) =>
+      !HIDDEN_FIELDS.has(k) && v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0),
   );
   if (!entries.length) return null;
   return h(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chalice.cdk import Chalice
+from chalice.cli.factory import CLIFactory
 from constructs import Construct
 
 # `autogen_policy: false` gives every function its own role, seeded from this file; the stack
@@ -28,14 +29,15 @@ class ChaliceAppError(RuntimeError):
 
 @dataclass(frozen=True)
 class ChaliceFunction:
-    """A function of the app, by the logical ids `chalice package` gives it and its role."""
+    """A function of the app: its name in Chalice (and `.chalice/config.json`), and the logical
+    ids `chalice package` gives it and its role."""
 
     python_name: str
     logical_id: str
     role_logical_id: str
 
 
-API = ChaliceFunction("api", "APIHandler", "ApiHandlerRole")
+API = ChaliceFunction("api_handler", "APIHandler", "ApiHandlerRole")
 AUTHORIZER = ChaliceFunction("jwt_auth", "JwtAuth", "JwtAuthRole")
 PROJECTOR = ChaliceFunction("project_events", "ProjectEvents", "ProjectEventsRole")
 SWEEP = ChaliceFunction("send_reminders", "SendReminders", "SendRemindersRole")
@@ -67,25 +69,37 @@ def _importing_app_from(source_dir: Path) -> Iterator[None]:
             del os.environ["AWS_DEFAULT_REGION"]
 
 
+def stage_config() -> dict[str, object]:
+    """Chalice settings the stack imposes on every stage (they outrank `.chalice/config.json`)."""
+    return {
+        "manage_iam_role": True,
+        "autogen_policy": False,
+        # An absolute path: Chalice joins it to `.chalice/`, and joining keeps absolute paths.
+        "iam_policy_file": str(ROLE_POLICY_FILE),
+    }
+
+
+def configured_environment(source_dir: Path, stage: str, function: ChaliceFunction) -> set[str]:
+    """The variables `.chalice/config.json` gives this function in this stage (global, stage and
+    per-function), resolved by Chalice's own rules."""
+    config = CLIFactory(str(source_dir)).create_config_obj(
+        stage, user_provided_params=stage_config()
+    )
+    return set(config.scope(stage, function.python_name).environment_variables)
+
+
 def package_chalice_app(scope: Construct, construct_id: str, source_dir: Path) -> Chalice:
     """The Chalice app as a construct, with one role per function and no generated policy.
 
     The Chalice stage is the name of `scope` (the stack's id), so stage settings in
     `.chalice/config.json` apply.
     """
-    stage_config = {
-        "manage_iam_role": True,
-        "autogen_policy": False,
-        # An absolute path: Chalice joins it to `.chalice/`, and joining keeps absolute paths.
-        "iam_policy_file": str(ROLE_POLICY_FILE),
-    }
     with _importing_app_from(source_dir):
         chalice = Chalice(
-            scope, construct_id, source_dir=str(source_dir), stage_config=stage_config
+            scope, construct_id, source_dir=str(source_dir), stage_config=stage_config()
         )
     template = chalice.sam_template.node
     missing = [f.python_name for f in FUNCTIONS if template.try_find_child(f.logical_id) is None]
     if missing:
         raise ChaliceAppError(f"the Chalice app in {source_dir} has no {', '.join(missing)}")
     return chalice
-

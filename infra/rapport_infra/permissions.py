@@ -85,8 +85,6 @@ def sweep_statements(res: Resources) -> list[iam.PolicyStatement]:
     return [
         _allow(("dynamodb:Query",), [_index_arn(res.views, DUE.name)]),
         _allow((*READ, *WRITE), [res.views.table_arn]),
-        _allow(
-            (*READ, "dynamodb:PutItem", "dynamodb:ConditionCheckItem"), [res.events.table_arn]
-        ),
+        _allow((*READ, "dynamodb:PutItem", "dynamodb:ConditionCheckItem"), [res.events.table_arn]),
         _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),
     ]

@@ -20,6 +20,7 @@ from rapport_infra.chalice_app import (
     AUTHORIZER,
     PROJECTOR,
     SWEEP,
+    configured_environment,
     package_chalice_app,
 )
 from rapport_infra.mail import ReminderMail
@@ -82,6 +83,7 @@ class RapportStack(Stack):
             ),
             removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
         )
+        self.source_dir = source_dir
         self.chalice = package_chalice_app(self, "Api", source_dir)
         self._wire_functions()
         self.alarms = OperationalAlarms(
@@ -134,7 +136,8 @@ class RapportStack(Stack):
         common = self._environment()
         for function, statements, extra_env in plan:
             log_group = wiring.name_and_log(self, self.chalice, self.config, function)
-            wiring.set_environment(self.chalice, function, {**common, **extra_env})
+            configured = configured_environment(self.source_dir, self.config.stage, function)
+            wiring.set_environment(self.chalice, function, {**common, **extra_env}, configured)
             wiring.grant(self.chalice, function, log_group, statements)
         wiring.wire_projector_stream(self.chalice, self.events, self.projector_failures)
 
@@ -155,4 +158,3 @@ class RapportStack(Stack):
             outputs[f"DkimCname{n}"] = f"{record.name} CNAME {record.value}"
         for key, value in outputs.items():
             CfnOutput(self, key, value=value)
-

@@ -32,11 +32,12 @@ def name_and_log(
 ) -> logs.LogGroup:
     """Names the function and gives it a log group with a retention, created before it runs."""
     name = function_name(config, function)
+    retention = logs.RetentionDays.THREE_MONTHS if config.is_prod else logs.RetentionDays.TWO_WEEKS
     log_group = logs.LogGroup(
         scope,
         f"{function.logical_id}Logs",
         log_group_name=f"/aws/lambda/{name}",
-        retention=logs.RetentionDays.THREE_MONTHS if config.is_prod else logs.RetentionDays.TWO_WEEKS,
+        retention=retention,
         removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
     )
     resource = chalice.get_resource(function.logical_id)
@@ -45,7 +46,18 @@ def name_and_log(
     return log_group
 
 
-def set_environment(chalice: Chalice, function: ChaliceFunction, env: Mapping[str, str]) -> None:
+def set_environment(
+    chalice: Chalice,
+    function: ChaliceFunction,
+    env: Mapping[str, str],
+    configured: set[str],
+) -> None:
+    """Makes `env` the function's whole environment. Variables `.chalice/config.json` set for
+    local use (`configured`) are removed, so a local-only value such as AUTH_JWT_SECRET can
+    never reach a deployed function."""
+    resource = chalice.get_resource(function.logical_id)
+    for key in sorted(configured - set(env)):
+        resource.add_property_deletion_override(f"Environment.Variables.{key}")
     for key, value in env.items():
         chalice.add_environment_variable(key, value, function.logical_id)
 

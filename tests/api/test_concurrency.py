@@ -81,13 +81,11 @@ class _LoadGate:
 
 
 @pytest.fixture
-def gate(
-    services: bootstrap.Services, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[_LoadGate]:
+def gate(services: bootstrap.Services, monkeypatch: pytest.MonkeyPatch) -> _LoadGate:
     """The services' store behind a gate, installed before any handler is built."""
     gated = _LoadGate(services.event_store)
     monkeypatch.setattr(services, "event_store", gated)
-    yield gated
+    return gated
 
 
 @pytest.fixture

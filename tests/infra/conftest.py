@@ -31,7 +31,6 @@ if str(INFRA_DIR) not in sys.path:
 def _synthesize(stage: str, workdir: Path) -> Synthesized:
     from aws_cdk import App
     from aws_cdk.assertions import Template
-
     from rapport_infra.stack import APP_CONTEXT, RapportStack
     from rapport_infra.stage import StageConfig
 

@@ -10,7 +10,7 @@ import pytest
 
 from .node import NODE_MISSING
 
-APP_WITHOUT_SWEEP = '''
+APP_WITHOUT_SWEEP = """
 from chalice import AuthResponse, Chalice
 
 app = Chalice(app_name="rapport")
@@ -31,7 +31,7 @@ def health():
 )
 def project_events(event):
     return None
-'''
+"""
 
 
 @pytest.fixture

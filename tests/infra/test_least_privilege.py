@@ -51,10 +51,10 @@ def _render(value: Any, labels: dict[str, str]) -> str:
     if isinstance(value, str):
         return value
     if "Ref" in value:
-        return "{%s}" % labels.get(value["Ref"], value["Ref"])
+        return "{" + labels.get(value["Ref"], value["Ref"]) + "}"
     if "Fn::GetAtt" in value:
         logical_id, attribute = value["Fn::GetAtt"]
-        return "{%s.%s}" % (labels[logical_id], attribute)
+        return "{" + f"{labels[logical_id]}.{attribute}" + "}"
     if "Fn::Join" in value:
         separator, parts = value["Fn::Join"]
         return separator.join(_render(part, labels) for part in parts)
@@ -90,7 +90,7 @@ def test_the_api_writes_events_and_reads_views_but_never_the_due_index(prod: Syn
     tenant_indexes = [f"{{views.Arn}}/index/{i.name}" for i in VIEWS.indexes if i is not DUE]
 
     assert _grants(prod, "APIHandler") == (
-        _on(LOGS, "{log:api.Arn}")
+        _on(LOGS, "{log:api_handler.Arn}")
         | _on(READ | WRITE, "{events.Arn}")
         | _on(READ, "{views.Arn}", *tenant_indexes)
     )

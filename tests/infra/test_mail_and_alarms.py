@@ -8,6 +8,8 @@ import pytest
 
 from .synth import Synthesized
 
+PROJECTOR = "rapport-prod-project_events"
+
 
 def _logical_id(synth: Synthesized, resource_type: str) -> str:
     (logical_id, *others) = synth.resources(resource_type)
@@ -35,9 +37,10 @@ def test_reminders_use_a_configuration_set_that_suppresses_bounces_and_complaint
 
 def test_bounces_and_complaints_are_published_to_an_sns_topic(prod: Synthesized) -> None:
     config_set = _logical_id(prod, "AWS::SES::ConfigurationSet")
-    destination = next(
-        iter(prod.resources("AWS::SES::ConfigurationSetEventDestination").values())
-    )["Properties"]
+    (destination,) = [
+        resource["Properties"]
+        for resource in prod.resources("AWS::SES::ConfigurationSetEventDestination").values()
+    ]
 
     assert destination["ConfigurationSetName"] == {"Ref": config_set}
     assert {"bounce", "complaint"} <= set(destination["EventDestination"]["MatchingEventTypes"])
@@ -72,8 +75,8 @@ def _alarm(synth: Synthesized, name: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("name", "namespace", "metric", "dimension", "threshold"),
     [
-        ("projector-errors", "AWS/Lambda", "Errors", "rapport-prod-project_events", 1),
-        ("projector-iterator-age", "AWS/Lambda", "IteratorAge", "rapport-prod-project_events", 60_000),
+        ("projector-errors", "AWS/Lambda", "Errors", PROJECTOR, 1),
+        ("projector-iterator-age", "AWS/Lambda", "IteratorAge", PROJECTOR, 60_000),
         ("sweep-errors", "AWS/Lambda", "Errors", "rapport-prod-send_reminders", 1),
         ("ses-bounce-rate", "AWS/SES", "Reputation.BounceRate", None, 0.04),
         ("ses-complaint-rate", "AWS/SES", "Reputation.ComplaintRate", None, 0.0008),

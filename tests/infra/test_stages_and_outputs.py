@@ -9,7 +9,7 @@ from chalicelib.settings import Settings
 from .synth import Synthesized
 
 FUNCTIONS = {
-    "APIHandler": "api",
+    "APIHandler": "api_handler",
     "JwtAuth": "jwt_auth",
     "ProjectEvents": "project_events",
     "SendReminders": "send_reminders",
@@ -121,3 +121,15 @@ def test_the_stack_outputs_what_clients_and_operators_need(prod: Synthesized) ->
             if resource["Properties"]["TableName"] == "rapport-prod-events"
         )
     }
+
+
+@pytest.mark.parametrize("stage", ["prod", "dev"])
+def test_variables_the_chalice_config_sets_for_local_use_never_reach_a_deployed_function(
+    synthesized: dict[str, Synthesized], stage: str
+) -> None:
+    # fixture_app/.chalice/config.json sets both, globally and for send_reminders in prod.
+    for function in FUNCTIONS:
+        env = _env(synthesized[stage], function)
+        assert "AUTH_JWT_SECRET" not in env
+        assert "OUTBOX_DIR" not in env
+        assert env["EVENTS_TABLE"] != "rapport-local-events"

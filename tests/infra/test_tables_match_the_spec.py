@@ -10,10 +10,14 @@ from chalicelib.adapters import aws
 from chalicelib.adapters.table_setup import create_tables
 from chalicelib.settings import Settings
 from chalicelib.tables import ALL_TABLES, EVENTS, VIEWS, TableSpec, table_name
+
 from .synth import Synthesized
 
 # TableSpec holds a dict, so it is not hashable: key by logical name.
-STAGE_TABLE_NAMES = {EVENTS.logical_name: "rapport-prod-events", VIEWS.logical_name: "rapport-prod-views"}
+STAGE_TABLE_NAMES = {
+    EVENTS.logical_name: "rapport-prod-events",
+    VIEWS.logical_name: "rapport-prod-views",
+}
 
 
 def _cfn_table(synth: Synthesized, name: str) -> dict[str, Any]:
@@ -80,7 +84,9 @@ def test_each_synthesized_table_has_exactly_the_specs_keys_indexes_and_stream(
 
 
 def test_the_stack_deploys_every_table_the_spec_defines_and_no_other(prod: Synthesized) -> None:
-    deployed = {r["Properties"]["TableName"] for r in prod.resources("AWS::DynamoDB::Table").values()}
+    deployed = {
+        r["Properties"]["TableName"] for r in prod.resources("AWS::DynamoDB::Table").values()
+    }
 
     assert deployed == {STAGE_TABLE_NAMES[spec.logical_name] for spec in ALL_TABLES}
 
@@ -104,8 +110,8 @@ class _RecordingDynamoDB:
     def wait(self, **kwargs: Any) -> None:
         return None
 
-    def update_time_to_live(self, TableName: str, TimeToLiveSpecification: dict[str, Any]) -> None:
-        self.ttl[TableName] = TimeToLiveSpecification
+    def update_time_to_live(self, **kwargs: Any) -> None:
+        self.ttl[kwargs["TableName"]] = kwargs["TimeToLiveSpecification"]
 
 
 def test_the_fixtures_create_tables_from_the_same_specs_as_the_stack(prod: Synthesized) -> None:
@@ -119,8 +125,9 @@ def test_the_fixtures_create_tables_from_the_same_specs_as_the_stack(prod: Synth
         deployed = _cfn_table(prod, STAGE_TABLE_NAMES[spec.logical_name])
         assert _shape_of_kwargs(local) == _shape_of_cfn(deployed)
         if spec.ttl_attribute:
-            assert client.ttl[table_name(spec, settings)]["AttributeName"] == (
-                deployed["TimeToLiveSpecification"]["AttributeName"]
+            local_ttl = client.ttl[table_name(spec, settings)]
+            assert (
+                local_ttl["AttributeName"] == deployed["TimeToLiveSpecification"]["AttributeName"]
             )
 
 

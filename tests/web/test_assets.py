@@ -12,6 +12,8 @@ from chalicelib.web_assets import WEB_DIR, load_asset
 
 _IMPORT = re.compile(r"""^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]""", re.MULTILINE)
 _PAGE_REF = re.compile(r"""(?:src|href)="([^"#]+)\"""")
+_NAMED_IMPORT = re.compile(r"""import\s*\{([^}]*)\}\s*from\s*['"]\./([^'"]+)['"]""")
+_EXPORT = re.compile(r"^export\s+(?:async\s+)?(?:function|const|let|class)\s+(\w+)", re.MULTILINE)
 
 
 def _modules_reachable_from(entry: str) -> set[str]:
@@ -58,6 +60,20 @@ def test_every_module_the_page_imports_is_served_as_javascript() -> None:
         asset = load_asset(name)
         assert asset is not None
         assert asset.content_type == "text/javascript; charset=utf-8"
+
+
+def test_every_name_a_module_imports_is_exported_by_the_module_it_names() -> None:
+    # No JavaScript test runner here: this catches a renamed or deleted export, which would
+    # otherwise stop the whole page from loading in the browser.
+    for name in _modules_reachable_from("app.js"):
+        importer = load_asset(name)
+        assert importer is not None
+        for names, target in _NAMED_IMPORT.findall(importer.text):
+            exporter = load_asset(target)
+            assert exporter is not None
+            exported = set(_EXPORT.findall(exporter.text))
+            wanted = {n.strip() for n in names.split(",") if n.strip()}
+            assert wanted <= exported, f"{name} imports {wanted - exported} from {target}"
 
 
 def test_every_file_in_the_web_directory_is_reachable_from_the_page() -> None:

@@ -16,6 +16,8 @@ from typing import Protocol, cast
 COMMAND_MODULES: tuple[str, ...] = (
     "token",
     "create_tables",
+    "dev",
+    "remind",
 )
 
 Subparsers = argparse._SubParsersAction  # argparse exposes no public name for this type

@@ -1,0 +1,62 @@
+"""Handlers of the read side (`GET /contacts`, the dashboards) and of erasure (`DELETE`)."""
+
+from __future__ import annotations
+
+from chalicelib.api.errors import ApiError, FieldProblem, bad_field
+from chalicelib.api.request import ApiRequest, caller_of, require_coach
+from chalicelib.api.responses import ApiResponse
+from chalicelib.bootstrap import Services
+from chalicelib.domain.vocabulary import Status
+from chalicelib.projections.cursor import InvalidCursorError
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+
+
+def list_contacts(services: Services, request: ApiRequest) -> ApiResponse:
+    caller = caller_of(request, services.clock)
+    status = _status(request.query.get("status"))
+    limit = _limit(request.query.get("limit"))
+    try:
+        page = services.read_models.contacts(
+            caller.tenant_id, caller.user_id, status, limit, request.query.get("cursor") or None
+        )
+    except InvalidCursorError as error:
+        problem = FieldProblem("cursor", "use the next_cursor of the previous page, unchanged")
+        raise ApiError(400, "invalid_cursor", str(error), (problem,)) from None
+    return ApiResponse(200, page)
+
+
+def dashboard(services: Services, request: ApiRequest) -> ApiResponse:
+    caller = caller_of(request, services.clock)
+    return ApiResponse(200, services.read_models.dashboard(caller.tenant_id, caller.user_id))
+
+
+def tenant_dashboard(services: Services, request: ApiRequest) -> ApiResponse:
+    caller = caller_of(request, services.clock)
+    require_coach(caller)
+    return ApiResponse(200, services.read_models.tenant_dashboard(caller.tenant_id))
+
+
+def delete_contact(services: Services, request: ApiRequest) -> ApiResponse:
+    caller = caller_of(request, services.clock)
+    services.erasure.erase(caller, request.contact_id())
+    return ApiResponse(204)
+
+
+def _status(raw: str | None) -> Status | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return Status(raw)
+    except ValueError:
+        names = ", ".join(status.value for status in Status)
+        raise bad_field("status", f"must be one of {names}") from None
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise bad_field("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    return int(raw)

@@ -1,0 +1,110 @@
+"""`GET|POST /unsubscribe?token=…`: the link in every reminder email, without a session.
+
+GET only shows a confirmation (mail scanners follow links, and must not unsubscribe anyone);
+POST turns reminders off at once: the form on that page, or a mail client's RFC 8058 one-click
+request (body `List-Unsubscribe=One-Click`). The signed token is the only proof of who asks.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import parse_qs, urlencode
+
+from chalicelib.api.errors import ApiError
+from chalicelib.api.request import ApiRequest
+from chalicelib.api.responses import ApiResponse
+from chalicelib.bootstrap import Services
+from chalicelib.domain.user_settings import UserSettings
+from chalicelib.reminders.unsubscribe import (
+    UnsubscribeSecretError,
+    UnsubscribeTokenError,
+    accepted_secrets,
+    verify_unsubscribe_token,
+)
+
+HTML = "text/html; charset=utf-8"
+# What a POST may come as: RFC 8058 one-click requests and the confirmation page send forms.
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "text/plain",
+    "application/json",
+]
+# The token is in the URL: keep it out of caches and Referer headers, and let the page do
+# nothing but show itself and post its own form.
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+}
+_STYLE = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
+
+
+def confirm_page(services: Services, request: ApiRequest) -> ApiResponse:
+    """GET: a page whose one button posts the same token back."""
+    token = _token(request)
+    try:
+        _identity(services, token)
+    except ApiError as error:
+        return _page(error.status, "This link does not work", error.message)
+    action = escape(f"unsubscribe?{urlencode({'token': token})}", quote=True)
+    form = (
+        f'<form method="post" action="{action}">'
+        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        '<button type="submit">Turn off reminder emails</button></form>'
+    )
+    return _page(
+        200,
+        "Stop reminder emails?",
+        "Rapport will stop emailing you reminders. You can turn them on again in your settings.",
+        form,
+    )
+
+
+def unsubscribe(services: Services, request: ApiRequest) -> ApiResponse:
+    """POST: reminders off now; a bad token is a 400 with the API's JSON error body."""
+    tenant_id, user_id = _identity(services, _token(request))
+    repository = services.settings_repository
+    current = repository.get(tenant_id, user_id) or UserSettings()
+    if current.reminders_enabled:
+        repository.put(tenant_id, user_id, current.model_copy(update={"reminders_enabled": False}))
+    return _page(
+        200,
+        "You're unsubscribed",
+        "Rapport will not email you reminders any more. "
+        "You can turn them on again in your settings.",
+    )
+
+
+def _token(request: ApiRequest) -> str:
+    token = request.query.get("token")
+    if token is None:
+        # A form may carry it in the body instead of the URL.
+        form = parse_qs(request.raw_body.decode("utf-8", "replace"))
+        token = (form.get("token") or [""])[0]
+    return token
+
+
+def _identity(services: Services, token: str) -> tuple[str, str]:
+    try:
+        secrets = accepted_secrets(services.settings.unsubscribe_secret)
+    except UnsubscribeSecretError:
+        raise ApiError(500, "not_configured", "unsubscribe links are not set up here") from None
+    if not token:
+        raise ApiError(400, "invalid_token", "the unsubscribe link has no token")
+    try:
+        return verify_unsubscribe_token(secrets, token)
+    except UnsubscribeTokenError:
+        raise ApiError(
+            400, "invalid_token", "this unsubscribe link is not valid; use the one in your email"
+        ) from None
+
+
+def _page(status: int, title: str, text: str, extra_html: str = "") -> ApiResponse:
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} · Rapport</title><style>{_STYLE}</style></head>"
+        f"<body><h1>{escape(title)}</h1><p>{escape(text)}</p>{extra_html}</body></html>"
+    )
+    return ApiResponse(status, body, dict(_HEADERS), content_type=HTML)

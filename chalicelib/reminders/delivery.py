@@ -1,0 +1,140 @@
+"""Delivers one user's due reminders at most once: claim each, send one digest, record each.
+
+A claim is taken before sending and only a send that surely failed gives it back, so two
+sweeps at once, or a retried sweep, never email the same reminder twice. A sweep that crashed
+mid-send leaves its claim `claimed`; after `stuck_after` the reminder is recorded as sent
+without sending it again, since a second copy is worse than a missing one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from chalicelib.domain.events import ReminderSent
+from chalicelib.domain.user_settings import UserSettings
+from chalicelib.eventstore.port import EventStore, StreamId
+from chalicelib.reminders.claims import ClaimState, ClaimStore
+from chalicelib.reminders.compose import Recipient, digest, reminder_item
+from chalicelib.reminders.mailer import Mailer, MailError
+from chalicelib.reminders.render import RenderedEmail, render_digest
+from chalicelib.reminders.sent_log import SentLog
+from chalicelib.reminders.sweep_report import Candidate, SweepConfig, SweepReport
+from chalicelib.reminders.unsubscribe import make_unsubscribe_token, unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+ToRecord = list[tuple[Candidate, str | None]]
+
+
+class Delivery:
+    """Claims, sends and records the reminders of one user at a time."""
+
+    def __init__(
+        self, claims: ClaimStore, mailer: Mailer, store: EventStore, config: SweepConfig
+    ) -> None:
+        self._claims = claims
+        self._mailer = mailer
+        self._sent_log = SentLog(store)
+        self._config = config
+
+    def deliver(
+        self,
+        user: tuple[str, str],
+        settings: UserSettings,
+        due: Sequence[Candidate],
+        sweep_id: str,
+        report: SweepReport,
+    ) -> None:
+        """One digest for whatever this sweep won, then `reminder_sent` for all that left."""
+        to_send, to_record = self._claim(due, sweep_id, report)
+        if to_send:
+            message_id = self._send(user, settings, to_send, sweep_id, report)
+            if message_id is not None:
+                for candidate in to_send:
+                    self._claims.mark_sent(candidate.reminder, sweep_id, message_id)
+                to_record += [(candidate, message_id) for candidate in to_send]
+        self._record(to_record, report)
+
+    def _claim(
+        self, due: Sequence[Candidate], sweep_id: str, report: SweepReport
+    ) -> tuple[list[Candidate], ToRecord]:
+        """Splits due reminders into ours to send and ones that only need recording."""
+        to_send: list[Candidate] = []
+        to_record: ToRecord = []
+        for candidate in due:
+            held = self._claims.claim(candidate.reminder, sweep_id, report.now)
+            if held is None:
+                to_send.append(candidate)
+            elif held.state is ClaimState.SENT:
+                to_record.append((candidate, held.message_id))
+            elif report.now - held.claimed_at > self._config.stuck_after:
+                logger.warning(
+                    "reminder %s claimed at %s was never confirmed: recording it as sent, "
+                    "without sending it again",
+                    candidate.reminder.identity,
+                    held.claimed_at,
+                )
+                to_record.append((candidate, None))
+            else:
+                report.in_flight += 1
+        return to_send, to_record
+
+    def _send(
+        self,
+        user: tuple[str, str],
+        settings: UserSettings,
+        to_send: Sequence[Candidate],
+        sweep_id: str,
+        report: SweepReport,
+    ) -> str | None:
+        """Sends one digest. A MailError surely sent nothing: the claims go back for a retry.
+        Any other error leaves them held, because the email may have left."""
+        try:
+            link, rendered = self._compose(user, settings, to_send, report.now)
+        except Exception:
+            self._release(to_send, sweep_id)
+            raise
+        assert settings.email is not None
+        try:
+            message_id = self._mailer.send(settings.email, rendered, link)
+        except MailError as error:
+            logger.warning("reminder email to %s not sent, retrying next sweep: %s", user, error)
+            self._release(to_send, sweep_id)
+            report.failed += len(to_send)
+            return None
+        report.emails += 1
+        report.sent.extend(to_send)
+        return message_id
+
+    def _compose(
+        self,
+        user: tuple[str, str],
+        settings: UserSettings,
+        to_send: Sequence[Candidate],
+        now: datetime,
+    ) -> tuple[str, RenderedEmail]:
+        tenant_id, user_id = user
+        token = make_unsubscribe_token(self._config.unsubscribe_secrets, tenant_id, user_id)
+        link = unsubscribe_url(self._config.app_base_url, token)
+        recipient = Recipient(tenant_id, user_id, settings, self._config.app_base_url, link)
+        items = [reminder_item(c.state, c.planned, settings) for c in to_send]
+        return link, render_digest(digest(recipient, items, now))
+
+    def _release(self, to_send: Sequence[Candidate], sweep_id: str) -> None:
+        for candidate in to_send:
+            self._claims.release(candidate.reminder, sweep_id)
+
+    def _record(self, to_record: ToRecord, report: SweepReport) -> None:
+        by_contact: dict[StreamId, ToRecord] = defaultdict(list)
+        for candidate, message_id in to_record:
+            by_contact[candidate.stream].append((candidate, message_id))
+        for stream, entries in by_contact.items():
+            events = [
+                ReminderSent(action=c.planned.action, due_at=c.planned.due_at, message_id=mid)
+                for c, mid in entries
+            ]
+            state = entries[0][0].state
+            report.recorded += self._sent_log.record(stream, state, events, report.now)
