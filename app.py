@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 
-from chalice.app import AuthRequest, AuthResponse, Chalice, Rate, Response
+from chalice.app import AuthRequest, AuthResponse, Chalice, DynamoDBEvent, Rate, Response
 
-from chalicelib.api import contact_routes, settings_routes, unsubscribe_routes, web_routes
+from chalicelib.api import (
+    contact_routes,
+    read_routes,
+    settings_routes,
+    unsubscribe_routes,
+    web_routes,
+)
 from chalicelib.api.authorizer import authorizer_context
 from chalicelib.api.chalice_glue import respond
 from chalicelib.api.openapi import openapi_document
@@ -60,6 +66,26 @@ def get_contact(contact_id: str) -> Response:
     return respond(contact_routes.get_contact, app.current_request)
 
 
+@app.route("/contacts", methods=["GET"], authorizer=jwt_auth)
+def list_contacts() -> Response:
+    return respond(read_routes.list_contacts, app.current_request)
+
+
+@app.route("/contacts/{contact_id}", methods=["DELETE"], authorizer=jwt_auth)
+def delete_contact(contact_id: str) -> Response:
+    return respond(read_routes.delete_contact, app.current_request)
+
+
+@app.route("/dashboard", methods=["GET"], authorizer=jwt_auth)
+def dashboard() -> Response:
+    return respond(read_routes.dashboard, app.current_request)
+
+
+@app.route("/tenant/dashboard", methods=["GET"], authorizer=jwt_auth)
+def tenant_dashboard() -> Response:
+    return respond(read_routes.tenant_dashboard, app.current_request)
+
+
 @app.route("/contacts/{contact_id}/events", methods=["GET"], authorizer=jwt_auth)
 def list_events(contact_id: str) -> Response:
     return respond(contact_routes.list_events, app.current_request)
@@ -93,3 +119,10 @@ def unsubscribe() -> Response:
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def send_reminders(event: object) -> None:
     reminder_handlers.send_reminders(services())
+
+
+@app.on_dynamodb_record(
+    stream_arn=EVENTS_STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON"
+)
+def project_events(event: DynamoDBEvent) -> dict[str, list[dict[str, str]]]:
+    return services().projector.handle(event.to_dict())

@@ -92,8 +92,10 @@ TENANT_AGENDA = IndexSpec("tenant_agenda", "tagenda_pk", "tagenda_sk")
 INTERVIEWS = IndexSpec("interviews", "iv_pk", "iv_sk")
 TENANT_INTERVIEWS = IndexSpec("tenant_interviews", "tiv_pk", "tiv_sk")
 
+# `purge_at` lets DynamoDB delete the sweep's claims and leases once they can matter no more.
 VIEWS = TableSpec(
     logical_name="views",
+    ttl_attribute="purge_at",
     indexes=(BY_UPDATED, BY_STATUS, DUE, AGENDA, TENANT_AGENDA, INTERVIEWS, TENANT_INTERVIEWS),
 )
 

@@ -3,6 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+# The browser tests drive Debian's chromium; a no-op once it is installed.
+scripts/install-browser.sh
+# aws-cdk-lib runs on node through jsii; node 20 works, its end-of-life banner is noise here.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

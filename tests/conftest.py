@@ -67,12 +67,12 @@ def aws_mock(
 ) -> Iterator[None]:
     """moto for every AWS call in the test, with Rapport's tables created and SES verified."""
     monkeypatch.setattr(BotocoreStubber, "__call__", _serialized_stubber_call)
-    aws.reset_clients()
+    # Cached clients are kept across tests: moto intercepts every client while it is active,
+    # and building boto3 clients anew was most of each test's setup time.
     with mock_aws():
         create_tables(aws.client("dynamodb", settings), settings)
         aws.client("ses", settings).verify_email_identity(EmailAddress=settings.reminder_from)
         yield
-    aws.reset_clients()
 
 
 @pytest.fixture

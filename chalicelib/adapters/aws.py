@@ -18,10 +18,17 @@ _CONFIG = Config(
 )
 
 
+# botocore retries a timed-out call: for SES that could email a reminder twice. The sweep
+# retries throttled sends itself, at its next run, after releasing its claims.
+_NO_RETRY = _CONFIG.merge(Config(retries={"mode": "standard", "max_attempts": 1}))
+_CONFIG_BY_SERVICE = {"sesv2": _NO_RETRY, "ses": _NO_RETRY}
+
+
 @functools.lru_cache(maxsize=32)
 def _client(service: str, region: str, endpoint_url: str | None) -> Any:
+    config = _CONFIG_BY_SERVICE.get(service, _CONFIG)
     return boto3.session.Session().client(
-        service, region_name=region, endpoint_url=endpoint_url, config=_CONFIG
+        service, region_name=region, endpoint_url=endpoint_url, config=config
     )
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, ReadTimeoutError
 
 from chalicelib.clock import Clock, SystemClock
-from chalicelib.reminders.mailer import MailSendError, MailThrottledError
+from chalicelib.reminders.mailer import (
+    MailOutcomeUnknownError,
+    MailSendError,
+    MailThrottledError,
+)
 from chalicelib.reminders.mime import build_message, to_bytes
 from chalicelib.reminders.render import RenderedEmail
 
@@ -62,6 +66,9 @@ class SesMailer:
             if code in THROTTLING_CODES:
                 raise MailThrottledError(f"SES is throttling sends ({code})") from error
             raise MailSendError(f"SES refused the email ({code or 'unknown'})", code) from error
+        except (ReadTimeoutError, ConnectionClosedError) as error:
+            # SES may have accepted the email before the connection broke: do not resend.
+            raise MailOutcomeUnknownError(f"no answer from SES ({type(error).__name__})") from error
         except BotoCoreError as error:
             raise MailSendError(f"SES could not be reached ({type(error).__name__})") from error
         return str(response["MessageId"])

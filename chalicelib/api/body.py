@@ -32,7 +32,8 @@ def json_object(raw: bytes | None) -> dict[str, Any]:
 def if_match(headers: dict[str, str]) -> int | None:
     """The version an `If-Match` header names (`"4"`, `W/"4"` or `4`), or None."""
     value = headers.get("if-match")
-    if value is None:
+    if value is None or value.strip() == "*":
+        # RFC 9110: `*` matches whatever version is current, so there is nothing to compare.
         return None
     match = _ETAG.match(value)
     if not match:

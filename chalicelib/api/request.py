@@ -8,6 +8,7 @@ from typing import Any
 
 from chalicelib.api.errors import ApiError, not_found, unauthorized
 from chalicelib.auth.identity import Identity
+from chalicelib.auth.verifier import DEFAULT_LEEWAY
 from chalicelib.clock import Clock
 
 _CONTACT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -42,8 +43,9 @@ def caller_of(request: ApiRequest, clock: Clock) -> Identity:
     context = request.auth_context
     if context.get("auth_error") or not context.get("tenant_id"):
         raise unauthorized(str(context.get("auth_error") or "no token"))
-    # API Gateway caches an authorizer's answer per token for minutes; expiry is re-checked.
-    if float(context.get("exp", 0)) < clock.now().timestamp():
+    # API Gateway caches an authorizer's answer per token for minutes; expiry is re-checked,
+    # with the verifier's own leeway, so both checks agree on when a token has expired.
+    if float(context.get("exp", 0)) + DEFAULT_LEEWAY.total_seconds() <= clock.now().timestamp():
         raise unauthorized("token expired")
     roles = frozenset(r for r in str(context.get("roles", "")).split(",") if r)
     return Identity(

@@ -41,7 +41,7 @@ def step_models() -> dict[str, type[EventData]]:
         models[name] = create_model(  # type: ignore[call-overload]
             title,
             __base__=event,
-            type=(Literal[name], ...),  # type: ignore[valid-type]
+            type=(Literal[name], ...),  # type: ignore[valid-type,arg-type]
             at=(AwareDatetime | None, None),
         )
     return models

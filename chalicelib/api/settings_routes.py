@@ -31,5 +31,8 @@ def put_settings(services: Services, request: ApiRequest) -> ApiResponse:
     merged = UserSettings.model_validate(
         current.model_dump() | update.model_dump(exclude_unset=True)
     )
+    if merged.email is None:
+        # Reminders outlive the token: keep the address it proves unless the user gave another.
+        merged = merged.model_copy(update={"email": caller.email})
     services.settings_repository.put(caller.tenant_id, caller.user_id, merged)
     return ApiResponse(200, _public(merged, caller.email))

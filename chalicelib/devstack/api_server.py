@@ -17,6 +17,8 @@ from chalice.local import LocalChalice, LocalDevServer, create_local_server
 
 APP_NAME = "rapport"
 STAGE = "dev"
+# How often serve_forever checks for shutdown: Ctrl-C should feel instant.
+SHUTDOWN_POLL_SECONDS = 0.05
 
 
 class ApiServerError(Exception):
@@ -50,7 +52,10 @@ class ApiServer:
     def start(self) -> None:
         # LocalDevServer.serve_forever prints a banner of its own; the CLI prints a better one.
         self._thread = threading.Thread(
-            target=self._server.server.serve_forever, name="devstack-api", daemon=True
+            target=self._server.server.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+            name="devstack-api",
+            daemon=True,
         )
         self._thread.start()
 

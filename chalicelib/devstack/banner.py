@@ -23,7 +23,7 @@ class RunningStack(Protocol):
     def env_file(self) -> Path: ...
 
 
-def banner(stack: RunningStack, cwd: Path | None = None) -> str:
+def banner(stack: RunningStack, *, pid: int | None = None, cwd: Path | None = None) -> str:
     """Labelled lines (`Label: value`), easy to read and for scripts to pick apart."""
     here = cwd or Path.cwd()
     env_file = _relative(stack.env_file, here)
@@ -51,8 +51,8 @@ def banner(stack: RunningStack, cwd: Path | None = None) -> str:
         f"  set -a; . {env_file}; set +a",
         "  python -m chalicelib.cli verify-projections",
         "  python -m chalicelib.cli remind --dry-run",
-        "The stack sweeps reminders every minute; `remind` sweeps now (its emails land in",
-        "the outbox too).",
+        "Reminders are swept every minute; `remind` sweeps at once (its emails land in the",
+        "outbox too)" + (f", and so does `kill -USR1 {pid}`." if pid else "."),
         "",
         "Press Ctrl-C to stop.",
     ]
@@ -60,7 +60,5 @@ def banner(stack: RunningStack, cwd: Path | None = None) -> str:
 
 
 def _relative(path: Path, cwd: Path) -> str:
-    try:
-        return os.path.relpath(path, cwd) if path.is_relative_to(cwd) else str(path)
-    except ValueError:
-        return str(path)
+    # Short paths inside the project (`.local/outbox`), absolute ones elsewhere.
+    return os.path.relpath(path, cwd) if path.is_relative_to(cwd) else str(path)

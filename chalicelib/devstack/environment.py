@@ -19,7 +19,14 @@ from chalicelib.settings import LOCAL_REGION, Settings
 FAKE_ACCESS_KEY = "dev"
 FAKE_SECRET_KEY = "dev-secret-key"
 # Variables that would point the stack at real AWS (a profile, a session, Cognito) are removed.
-_REMOVED = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AUTH_JWKS_URL")
+_REMOVED = (
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AUTH_JWKS_URL",
+    "COGNITO_DOMAIN",
+    "COGNITO_CLIENT_ID",
+)
 
 
 def stack_environment(

@@ -22,6 +22,8 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer, make_server
 
 WsgiApp = Any
+# How often serve_forever checks for shutdown: Ctrl-C should feel instant.
+SHUTDOWN_POLL_SECONDS = 0.05
 
 
 class MotoServerError(Exception):
@@ -59,8 +61,7 @@ class LocalAwsServer:
     def endpoint_url(self) -> str:
         if self._server is None:
             raise MotoServerError("the AWS endpoint is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self._host}:{self._server.server_port}"
 
     def start(self) -> str:
         """Binds, serves in a daemon thread, forgets any earlier state; returns the endpoint."""
@@ -72,7 +73,10 @@ class LocalAwsServer:
         except OSError as error:
             raise MotoServerError(f"cannot listen on {self._host}:{self._port}: {error}") from error
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="devstack-moto", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+            name="devstack-moto",
+            daemon=True,
         )
         self._thread.start()
         # moto's backends live in this process's memory and outlive a server: a stack started
@@ -82,9 +86,11 @@ class LocalAwsServer:
 
     def reset(self) -> None:
         """Empties every moto backend (tables, streams, SES), as a new process would have them."""
-        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
+        # An http:// URL this object built itself, on loopback: no scheme an attacker picks.
+        url = f"{self.endpoint_url}/moto-api/reset"
+        request = urllib.request.Request(url, method="POST")  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 response.read()
         except OSError as error:
             raise MotoServerError(f"moto did not reset: {error}") from error

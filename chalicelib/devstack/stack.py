@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -20,14 +21,13 @@ from typing import Any
 
 from chalicelib import bootstrap
 from chalicelib.adapters import aws
-from chalicelib.adapters.table_setup import create_tables
-from chalicelib.clock import SystemClock
 from chalicelib.devstack import demo_data, local_secret, wiring
 from chalicelib.devstack.api_server import ApiServer
 from chalicelib.devstack.background import PeriodicTask
 from chalicelib.devstack.environment import EnvironmentPatch, stack_environment, write_env_file
 from chalicelib.devstack.moto_server import LocalAwsServer
 from chalicelib.devstack.ses_outbox import SesOutboxMirror
+from chalicelib.reminders.sweep_report import SweepReport
 from chalicelib.settings import Settings
 
 TOKEN_TTL = timedelta(days=30)
@@ -117,7 +117,7 @@ class DevStack:
         aws.reset_clients()
         self._exit.callback(aws.reset_clients)
         self.settings = Settings.from_env()
-        self._prepare_aws(self.settings)
+        wiring.prepare_local_aws(self.settings)
         self.services = wiring.local_services(self.settings, self.outbox)
         bootstrap.install(self.services)
         self._exit.callback(bootstrap.install, None)
@@ -135,16 +135,10 @@ class DevStack:
         api.start()
         self._start_background()
 
-    def _prepare_aws(self, settings: Settings) -> None:
-        create_tables(aws.client("dynamodb", settings), settings)
-        # Commands run against the stack (`remind`) send through SES, which refuses unverified
-        # senders; the stack's own sweep writes to the outbox and needs no identity.
-        aws.client("ses", settings).verify_email_identity(EmailAddress=settings.reminder_from)
-
     def _start_background(self) -> None:
         pump = PeriodicTask("pump", self._pump_interval, self._pump_step)
-        sweep = PeriodicTask("sweep", self._sweep_interval, self._sweep_step)
-        for task in (pump, sweep):
+        self._scheduler = PeriodicTask("sweep", self._sweep_interval, self._sweep_step)
+        for task in (pump, self._scheduler):
             task.start()
             self._exit.callback(task.stop)
 
@@ -170,34 +164,42 @@ class DevStack:
         models reflect it: tests wait on this, never on a sleep.
         """
         self._require_running()
-        deadline = SystemClock().now() + timedelta(seconds=timeout)
+        deadline = time.monotonic() + timeout
         delivered = 0
         with self._pump_lock:
             while True:
-                batch = self._pump.deliver_once()
+                batch = self._pump.poll()
                 delivered += batch
                 if batch == 0:
                     return delivered
-                if SystemClock().now() > deadline:
+                if time.monotonic() > deadline:
                     raise DevStackError(f"the stream was still busy after {timeout} s")
 
-    def sweep_now(self, now: datetime | None = None) -> Any:
+    def sweep_now(self, now: datetime | None = None) -> SweepReport:
         """Projects everything written so far, then runs a reminder sweep as of `now`."""
         self._require_running()
         self.drain()
         with self._sweep_lock:
             result = self._sweep(now)
-        self._mirror.export_new()
+        with self._pump_lock:
+            self._mirror.export_new()
         return result
 
+    def request_sweep(self) -> None:
+        """Asks the scheduler thread for a sweep now, without waiting for it (`kill -USR1`)."""
+        self._require_running()
+        self._scheduler.trigger()
+
     def _pump_step(self) -> None:
+        # The SES mirror rides along: emails sent by other processes show up just as quickly.
         with self._pump_lock:
-            self._pump.deliver_once()
-        self._mirror.export_new()
+            self._pump.poll()
+            self._mirror.export_new()
 
     def _sweep_step(self) -> None:
-        with self._sweep_lock:
-            self._sweep(None)
+        # Projecting first costs little here and means a sweep asked for right after a write
+        # already sees it, which a person trying the stack (or a browser test) expects.
+        self.sweep_now()
 
     def _require_running(self) -> None:
         if not self._wired:

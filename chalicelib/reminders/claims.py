@@ -1,11 +1,15 @@
 """Claims: the conditional write that lets exactly one sweep email a reminder.
 
 A claim item sits beside the user's read models in the views table, at
-`T#{t}#U#{u}` / `CLAIM#{contact}#{action}#{due_at}`, and lives through two states:
-`claimed` (a sweep is about to send) and `sent` (with SES's message id). A failed send deletes
-the claim so the next sweep tries again; a claim left `claimed` by a crash is never retried,
-because whether its email left is unknown and a second copy is worse than a missing one.
-Claims expire through the table's TTL (`expires_at`, epoch seconds) long after `reminder_sent`
+`T#{t}#U#{u}` / `CLAIM#{contact}#{action}#{due_at}`, and lives through two states: `claimed`
+(a sweep is about to send) and `sent` (with SES's message id). A failed send deletes the claim
+so the next sweep tries again; a claim left `claimed` by a crash is never retried, because
+whether its email left is unknown and a second copy is worse than a missing one.
+
+Beside them, a lease (`T#{t}#U#{u}` / `SWEEP_LEASE`) lets one sweep at a time work on a user,
+so that overlapping sweeps still send a user one digest, not one each.
+
+Both expire through the table's TTL (`purge_at`, epoch seconds) long after `reminder_sent`
 made them irrelevant.
 """
 
@@ -24,6 +28,7 @@ from chalicelib.reminders.due_items import DueReminder
 from chalicelib.timefmt import iso, parse_iso
 
 CLAIM_PREFIX = "CLAIM#"
+LEASE_SK = "SWEEP_LEASE"
 KEEP_CLAIMS_FOR = timedelta(days=14)
 
 
@@ -61,7 +66,7 @@ class ClaimStore:
             "state": {"S": ClaimState.CLAIMED.value},
             "claimed_at": {"S": iso(now)},
             "sweep_id": {"S": sweep_id},
-            "expires_at": {"N": str(math.floor((now + KEEP_CLAIMS_FOR).timestamp()))},
+            "purge_at": {"N": str(math.floor((now + KEEP_CLAIMS_FOR).timestamp()))},
         }
         try:
             self._client.put_item(
@@ -106,11 +111,44 @@ class ClaimStore:
             },
         )
 
-    def _conditional(self, operation: str, reminder: DueReminder, **kwargs: Any) -> bool:
+    def hold_user(
+        self, user: tuple[str, str], sweep_id: str, now: datetime, duration: timedelta
+    ) -> bool:
+        """Takes the user's lease unless another sweep holds a live one."""
+        until = now + duration
         try:
-            getattr(self._client, operation)(
-                TableName=self._table, Key=self._key(reminder), **kwargs
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    **_lease_key(user),
+                    "sweep_id": {"S": sweep_id},
+                    "leased_until": {"N": str(math.floor(until.timestamp()))},
+                    "purge_at": {"N": str(math.floor((until + KEEP_CLAIMS_FOR).timestamp()))},
+                },
+                # A crashed sweep's lease simply runs out.
+                ConditionExpression="attribute_not_exists(PK) OR leased_until < :now",
+                ExpressionAttributeValues={":now": {"N": str(math.floor(now.timestamp()))}},
             )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def release_user(self, user: tuple[str, str], sweep_id: str) -> bool:
+        return self._conditional(
+            "delete_item",
+            _lease_key(user),
+            ConditionExpression="sweep_id = :me",
+            ExpressionAttributeValues={":me": {"S": sweep_id}},
+        )
+
+    def _conditional(
+        self, operation: str, target: DueReminder | dict[str, Any], **kwargs: Any
+    ) -> bool:
+        key = self._key(target) if isinstance(target, DueReminder) else target
+        try:
+            getattr(self._client, operation)(TableName=self._table, Key=key, **kwargs)
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
@@ -128,6 +166,10 @@ class ClaimStore:
             "PK": {"S": keys.user_pk(reminder.tenant_id, reminder.user_id)},
             "SK": {"S": claim_sk(reminder)},
         }
+
+
+def _lease_key(user: tuple[str, str]) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": keys.user_pk(*user)}, "SK": {"S": LEASE_SK}}
 
 
 def _claim_of(item: dict[str, Any], now: datetime) -> Claim:

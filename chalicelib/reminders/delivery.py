@@ -18,7 +18,7 @@ from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
 from chalicelib.reminders.claims import ClaimState, ClaimStore
 from chalicelib.reminders.compose import Recipient, digest, reminder_item
-from chalicelib.reminders.mailer import Mailer, MailError
+from chalicelib.reminders.mailer import Mailer, MailSendError, MailThrottledError
 from chalicelib.reminders.render import RenderedEmail, render_digest
 from chalicelib.reminders.sent_log import SentLog
 from chalicelib.reminders.sweep_report import Candidate, SweepConfig, SweepReport
@@ -90,8 +90,8 @@ class Delivery:
         sweep_id: str,
         report: SweepReport,
     ) -> str | None:
-        """Sends one digest. A MailError surely sent nothing: the claims go back for a retry.
-        Any other error leaves them held, because the email may have left."""
+        """Sends one digest. Throttled or refused, it surely left nothing: the claims go back
+        for a retry. Any other error leaves them held, because the email may have left."""
         try:
             link, rendered = self._compose(user, settings, to_send, report.now)
         except Exception:
@@ -100,7 +100,7 @@ class Delivery:
         assert settings.email is not None
         try:
             message_id = self._mailer.send(settings.email, rendered, link)
-        except MailError as error:
+        except (MailThrottledError, MailSendError) as error:
             logger.warning("reminder email to %s not sent, retrying next sweep: %s", user, error)
             self._release(to_send, sweep_id)
             report.failed += len(to_send)

@@ -24,14 +24,15 @@ logger = logging.getLogger(__name__)
 def due_bound(now: datetime) -> str:
     """The highest `due_sk` that is due at `now`.
 
-    Whole seconds on purpose: `iso` adds milliseconds only when there are some, and
-    `…00.500Z` sorts before `…00Z`, which would hide reminders due in that very second.
+    `due_sk` starts with the send time in `iso` form. Send times fall on whole minutes, and the
+    bound is cut to whole seconds on purpose: `iso` adds milliseconds only when there are some,
+    and `…:00.500Z` sorts before `…:00Z`, which would hide reminders due in that very second.
     """
     return f"{iso(now.astimezone(UTC).replace(microsecond=0))}{keys.HIGH}"
 
 
 class DueIndex:
-    """Finds due reminders and takes reminders out of (or back into) the index."""
+    """Finds due reminders, and takes expired ones out of the index."""
 
     def __init__(self, client: Any, table_name: str, shards: int) -> None:
         if shards < 1:
@@ -50,26 +51,24 @@ class DueIndex:
         return found
 
     def drop(self, reminder: DueReminder) -> bool:
-        """Takes the reminder out of the index, unless the projector has re-keyed it since.
+        """Takes an expired reminder out of the index, unless the projector re-keyed it since.
 
         Conditional on the `due_sk` we read: a projector that moved the reminder to another
         send time meant it, and keeps it. Returns whether the keys were removed.
         """
-        return self._update(
-            reminder,
-            "REMOVE due_pk, due_sk",
-            "due_sk = :sk",
-            {":sk": {"S": reminder.due_sk}},
-        )
-
-    def restore(self, reminder: DueReminder) -> bool:
-        """Puts dropped keys back, if the item still exists and nobody re-keyed it meanwhile."""
-        return self._update(
-            reminder,
-            "SET due_pk = :pk, due_sk = :sk",
-            "attribute_exists(PK) AND attribute_not_exists(due_sk)",
-            {":pk": {"S": reminder.due_pk}, ":sk": {"S": reminder.due_sk}},
-        )
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"PK": {"S": reminder.pk}, "SK": {"S": reminder.sk}},
+                UpdateExpression="REMOVE due_pk, due_sk",
+                ConditionExpression="due_sk = :sk",
+                ExpressionAttributeValues={":sk": {"S": reminder.due_sk}},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
 
     def _shard(self, shard: int, now: datetime, limit: int) -> Iterator[DueReminder]:
         kwargs: dict[str, Any] = {
@@ -94,20 +93,6 @@ class DueIndex:
             if "LastEvaluatedKey" not in page:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def _update(
-        self, reminder: DueReminder, update: str, condition: str, values: dict[str, Any]
-    ) -> bool:
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"PK": {"S": reminder.pk}, "SK": {"S": reminder.sk}},
-                UpdateExpression=update,
-                ConditionExpression=condition,
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return False
-        return True
+        logger.warning(
+            "due shard %d reached its cap of %d: any more wait for the next sweep", shard, limit
+        )

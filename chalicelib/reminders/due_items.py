@@ -1,12 +1,14 @@
 """A reminder item of the views table, as the projector writes it and the sweep reads it.
 
-The contract with the projector (chalicelib.projections): one item per open agenda action of a
-contact, at PK `T#{t}#U#{u}` / SK `R#{contact}#{action}#{due_at}` (keys.py), with these
-string attributes: `tenant_id`, `user_id`, `contact_id`, `action`, `due_at`, `send_at` (both
-written with `chalicelib.timefmt.iso`), optionally `name`. While an email may still go out for
-it, it also carries the sparse `due` index keys `due_pk` = `DUE#{shard}` and
-`due_sk` = `{send_at}#{tenant}#{contact}#{action}`. `reminder_item` below is that encoding;
-the sweep only ever reads these attributes, and only ever removes or restores the two index keys.
+The contract with the projector (chalicelib.projections.projection): one item per open agenda
+action of a contact, at PK `T#{t}#U#{u}` / SK `R#{contact}#{action}#{due_at}` (keys.py),
+carrying the string attributes `tenant_id`, `user_id`, `contact_id`, `action`, `due_at` and
+`send_at` and optionally `name`; every time in these keys and attributes is `timefmt.iso`.
+It carries the sparse `due` index keys, `due_pk` = `DUE#{shard}` and `due_sk` =
+`{send_at}#{tenant}#{contact}#{action}`, only while an email may still go out: the user has
+reminders on (and an address) and the stream holds no `reminder_sent` for that (action, due
+time). The sweep reads these attributes only, and only ever removes the two index keys, of an
+expired reminder (see verdict.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.vocabulary import Action
-from chalicelib.projections import keys
 from chalicelib.timefmt import iso, parse_iso
 
 Item = dict[str, dict[str, Any]]
@@ -74,39 +75,6 @@ def parse_due_item(item: Item) -> DueReminder:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise DueItemError(f"not a reminder item: {error}") from error
-
-
-def reminder_item(
-    *,
-    tenant_id: str,
-    user_id: str,
-    contact_id: str,
-    action: Action,
-    due_at: datetime,
-    send_at: datetime,
-    shards: int,
-    name: str | None = None,
-    indexed: bool = True,
-) -> Item:
-    """The item the projector writes; `indexed=False` leaves it out of the due index."""
-    due_at_iso, send_at_iso = iso(due_at), iso(send_at)
-    item: Item = {
-        "PK": {"S": keys.user_pk(tenant_id, user_id)},
-        "SK": {"S": keys.reminder_sk(contact_id, action, due_at_iso)},
-        "tenant_id": {"S": tenant_id},
-        "user_id": {"S": user_id},
-        "contact_id": {"S": contact_id},
-        "action": {"S": action.value},
-        "due_at": {"S": due_at_iso},
-        "send_at": {"S": send_at_iso},
-    }
-    if name is not None:
-        item["name"] = {"S": name}
-    if indexed:
-        shard = keys.due_shard(tenant_id, contact_id, shards)
-        item["due_pk"] = {"S": keys.due_pk(shard)}
-        item["due_sk"] = {"S": keys.due_sk(send_at_iso, tenant_id, contact_id, action)}
-    return item
 
 
 def _text(item: Item, name: str) -> str:

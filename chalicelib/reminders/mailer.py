@@ -23,6 +23,11 @@ class MailSendError(MailError):
         self.code = code
 
 
+class MailOutcomeUnknownError(MailError):
+    """The request left but no answer came back (a read timeout): the email may have gone.
+    Never retried, so that no reminder is emailed twice."""
+
+
 class Mailer(Protocol):
     """Delivers one email and returns its message id, or raises a MailError."""
 

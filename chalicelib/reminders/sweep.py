@@ -45,6 +45,7 @@ class ReminderSweep:
         config: SweepConfig,
     ) -> None:
         self._index = index
+        self._claims = claims
         self._store = store
         self._settings = settings
         self._clock = clock
@@ -75,37 +76,32 @@ class ReminderSweep:
         report: SweepReport,
         sweep_id: str,
     ) -> None:
+        # Read fresh, never cached: a user who unsubscribed a minute ago gets nothing more.
         settings = self._settings.get(*user)
-        if not _wants_reminders(settings):
+        if settings is None or not settings.email or not settings.reminders_enabled:
+            # The projector takes a user's reminders out of the index when they are turned
+            # off, so this costs a read only until it catches up.
             logger.info("no reminders for user %s: turned off, or no email address", user)
-            if not report.dry_run:
-                self._park(user, reminders, report)
+            report.silent_users += 1
             return
-        assert settings is not None
-        due = self._judge(reminders, settings, report)
         if report.dry_run:
-            report.planned.extend(due)
-        elif due:
-            self._delivery.deliver(user, settings, due, sweep_id, report)
-
-    def _park(
-        self, user: tuple[str, str], reminders: Sequence[DueReminder], report: SweepReport
-    ) -> None:
-        """Takes a silent user's reminders out of the index so they cost no further sweeps.
-
-        The projector indexes them again when the settings change. Settings saved between our
-        read and our removal could slip past that, so they are read once more afterwards.
-        """
-        dropped = [reminder for reminder in reminders if self._index.drop(reminder)]
-        report.parked += len(dropped)
-        if dropped and _wants_reminders(self._settings.get(*user)):
-            for reminder in dropped:
-                self._index.restore(reminder)
+            report.planned.extend(self._judge(reminders, settings, report))
+            return
+        if not self._claims.hold_user(user, sweep_id, report.now, self._config.stuck_after):
+            report.busy_users += 1  # an overlapping sweep is on it
+            return
+        try:
+            due = self._judge(reminders, settings, report)
+            if due:
+                self._delivery.deliver(user, settings, due, sweep_id, report)
+        finally:
+            self._claims.release_user(user, sweep_id)
 
     def _judge(
         self, reminders: Sequence[DueReminder], settings: UserSettings, report: SweepReport
     ) -> list[Candidate]:
-        """The reminders a fresh fold confirms; stale ones leave the index (one Query a contact)."""
+        """The reminders a fresh fold confirms (one Query per contact); expired ones leave
+        the index."""
         due: list[Candidate] = []
         states: dict[StreamId, ContactState] = {}
         for reminder in reminders:
@@ -119,10 +115,6 @@ class ReminderSweep:
                 due.append(
                     Candidate(reminder, judgement.planned, judgement.send_at, states[stream])
                 )
-            elif judgement.verdict is not Verdict.WAIT and not report.dry_run:
+            elif judgement.verdict is Verdict.EXPIRED and not report.dry_run:
                 report.dropped += int(self._index.drop(reminder))
         return due
-
-
-def _wants_reminders(settings: UserSettings | None) -> bool:
-    return settings is not None and bool(settings.email) and settings.reminders_enabled

@@ -85,10 +85,12 @@ class SweepReport:
     recorded: int = 0
     # Due in the index but claimed by a sweep still running.
     in_flight: int = 0
-    # Taken out of the index: already sent, or no longer on the agenda.
+    # Expired reminders taken out of the index.
     dropped: int = 0
-    # Taken out of the index because the user turned reminders off or has no address.
-    parked: int = 0
+    # Users with due reminders who turned them off or have no address.
+    silent_users: int = 0
+    # Users another sweep was working on at the same time.
+    busy_users: int = 0
     errors: int = 0
 
     def summary(self) -> dict[str, Any]:
@@ -102,6 +104,7 @@ class SweepReport:
             "recorded": self.recorded,
             "in_flight": self.in_flight,
             "dropped": self.dropped,
-            "parked": self.parked,
+            "silent_users": self.silent_users,
+            "busy_users": self.busy_users,
             "errors": self.errors,
         }

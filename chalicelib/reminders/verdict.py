@@ -24,8 +24,12 @@ class Verdict(StrEnum):
     WAIT = "wait"
     # `reminder_sent` is on the stream already.
     SENT = "sent"
-    # Gone from the agenda: done, moved, expired, or the contact archived, declined or erased.
+    # Gone from the agenda (done, moved, or the contact archived, declined or erased): the
+    # projector takes it out of the index when it catches up.
     STALE = "stale"
+    # Still on the agenda but past its moment (questions for an interview that has started).
+    # Projections do not depend on the time, so only the sweep can take it out of the index.
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,10 @@ def judge(
         ),
         None,
     )
-    if planned is None or (planned.expires_at is not None and now >= planned.expires_at):
+    if planned is None:
         return Judgement(Verdict.STALE)
+    if planned.expires_at is not None and now >= planned.expires_at:
+        return Judgement(Verdict.EXPIRED, planned)
     at = send_time(planned, settings)
     if at > now:
         return Judgement(Verdict.WAIT, planned, at)

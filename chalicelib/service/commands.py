@@ -45,11 +45,16 @@ from chalicelib.timefmt import iso
 
 
 class Caller(Protocol):
-    """Who is asking, from the verified token only."""
+    """Who is asking, from the verified token only (read-only, as a frozen Identity is)."""
 
-    tenant_id: str
-    user_id: str
-    email: str
+    @property
+    def tenant_id(self) -> str: ...
+
+    @property
+    def user_id(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -92,12 +97,13 @@ class ContactCommands:
     ) -> CommandOutcome:
         """Starts a new contact's stream with `contact_added`."""
         self._remember_email(caller)
-        contact_id = (
-            contact_id_for_key(caller.tenant_id, caller.user_id, idempotency.key)
-            if idempotency
-            else uuid.uuid4().hex
-        )
-        for attempt in range(self._max_attempts):
+        generation = attempt = 0
+        while attempt < self._max_attempts:
+            contact_id = (
+                contact_id_for_key(caller.tenant_id, caller.user_id, idempotency.key, generation)
+                if idempotency
+                else uuid.uuid4().hex
+            )
             stream = StreamId(caller.tenant_id, contact_id)
             # Without a key a fresh random id cannot have history: skip the read entirely.
             loaded = self._store.load(stream) if idempotency else LoadedStream(stream)
@@ -105,16 +111,16 @@ class ContactCommands:
             if replay is not None:
                 return replay
             if loaded.events:
-                # The key's 24 h window is over and its contact exists: this is a new request.
-                contact_id = uuid.uuid4().hex
+                # This key made a contact before and its 24 h are over: a new request, whose
+                # contact takes the key's next id, so that its own retries find its record.
+                generation += 1
                 continue
             state = ContactState(contact_id=contact_id, owner_id=caller.user_id)
             outcome = self._try_append(caller, stream, state, details, None, idempotency)
             if outcome is not None:
                 return outcome
-            if idempotency is None:
-                contact_id = uuid.uuid4().hex
             self._back_off(attempt)
+            attempt += 1
         raise WriteConflictError("could not create the contact, please retry")
 
     def record_step(
@@ -143,8 +149,8 @@ class ContactCommands:
             outcome = self._try_append(caller, stream, state, data, occurred_at, idempotency)
             if outcome is not None:
                 return outcome
-            if if_match is not None:
-                raise VersionMismatchError(if_match, state.version + 1)
+            # With If-Match the reload settles it: a replay when the winner was this very
+            # request sent twice, else a 412 naming the version that won.
             self._back_off(attempt)
         raise WriteConflictError("other changes to this contact kept winning, please retry")
 

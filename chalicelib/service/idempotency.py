@@ -50,7 +50,14 @@ def earlier_response(
     return record
 
 
-def contact_id_for_key(tenant_id: str, user_id: str, key: str) -> str:
+def contact_id_for_key(tenant_id: str, user_id: str, key: str, generation: int = 0) -> str:
     """A creation retried with the same key must land on the same contact stream, so the
-    stream's own conditional write rejects the duplicate even under a race."""
-    return uuid.uuid5(_CONTACT_IDS, f"{tenant_id}/{user_id}/{key}").hex
+    stream's own conditional write rejects the duplicate even under a race.
+
+    A key reused after its 24 h makes a new contact: the next generation of the key's ids.
+    Tenant ids never start with `[`, so a later generation's name never equals a first one's.
+    """
+    name = f"{tenant_id}/{user_id}/{key}"
+    if generation:
+        name = json.dumps([tenant_id, user_id, key, generation])
+    return uuid.uuid5(_CONTACT_IDS, name).hex

@@ -28,6 +28,8 @@ const AUTO_REFRESH_MS = 60_000;
 const AFTER_WRITE_MS = [1_000, 3_000];
 // A written contact stays ahead of a lagging list at most this long.
 const WRITE_WINDOW_MS = 30_000;
+// Reminder emails link to a contact as #/contacts/{id}.
+const CONTACT_LINK = /^#\/contacts\/([^/?#]+)$/;
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -149,10 +151,25 @@ function showApp(claims) {
   els.session.hidden = false;
   els.signedInAs.textContent = claims?.email ? `Signed in as ${claims.email}` : 'Signed in';
   refresh();
+  openLinkedContact();
   window.clearInterval(state.autoRefresh);
   state.autoRefresh = window.setInterval(() => {
     if (document.visibilityState === 'visible' && !panel.isOpen()) refresh();
   }, AUTO_REFRESH_MS);
+}
+
+/** Opens the contact a reminder email links to (#/contacts/{id}), then tidies the address bar. */
+function openLinkedContact() {
+  const match = CONTACT_LINK.exec(window.location.hash);
+  if (!match) return;
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+  let id;
+  try {
+    id = decodeURIComponent(match[1]);
+  } catch {
+    return;
+  }
+  openContact(id);
 }
 
 function showSignIn(message = '') {
@@ -239,6 +256,8 @@ window.addEventListener('hashchange', () => {
   if (takeTokenFromFragment()) {
     const claims = tokenClaims(storedToken());
     if (claims && !isExpired(claims)) showApp(claims);
+  } else if (!els.app.hidden) {
+    openLinkedContact();
   }
 });
 

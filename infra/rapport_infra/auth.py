@@ -6,6 +6,7 @@ from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
+from chalicelib.auth.identity import COACH_ROLE
 from rapport_infra.stage import StageConfig
 
 # The API reads the tenant from this claim (`custom:tenant_id`); see API.md, "Tokens".
@@ -39,6 +40,14 @@ class UserDirectory(Construct):
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             deletion_protection=config.is_prod,
             removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
+        )
+        # Membership shows in ID tokens as `cognito:groups`, which the API reads as roles.
+        self.coach_group = cognito.CfnUserPoolGroup(
+            self,
+            "Coaches",
+            user_pool_id=self.pool.user_pool_id,
+            group_name=COACH_ROLE,
+            description="May read the tenant dashboard (GET /tenant/dashboard).",
         )
         base_url = config.app_base_url or LOCAL_DASHBOARD_URL
         self.client = self.pool.add_client(

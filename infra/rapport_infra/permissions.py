@@ -15,6 +15,7 @@ from aws_cdk import aws_sqs as sqs
 
 from chalicelib.tables import DUE, VIEWS
 from rapport_infra.mail import ReminderMail
+from rapport_infra.tables import stream_arn
 
 READ = ("dynamodb:GetItem", "dynamodb:Query")
 WRITE = (
@@ -71,7 +72,7 @@ def authorizer_statements(res: Resources) -> list[iam.PolicyStatement]:
 def projector_statements(res: Resources) -> list[iam.PolicyStatement]:
     """Reads the stream as a doorbell, the events it names, and writes the views."""
     return [
-        _allow(STREAM_READ, [res.events.table_stream_arn or res.events.table_arn]),
+        _allow(STREAM_READ, [stream_arn(res.events)]),
         _allow((STREAM_LIST,), ["*"]),
         _allow(READ, [res.events.table_arn]),
         _allow((*READ, *WRITE), [res.views.table_arn]),

@@ -25,7 +25,7 @@ from rapport_infra.chalice_app import (
 )
 from rapport_infra.mail import ReminderMail
 from rapport_infra.stage import StageConfig
-from rapport_infra.tables import table_from_spec
+from rapport_infra.tables import stream_arn, table_from_spec
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Synthesis fails on any finding of CDK's built-in CloudFormation validation, not just warns.
@@ -106,7 +106,7 @@ class RapportStack(Stack):
             "STAGE": self.config.stage,
             "EVENTS_TABLE": self.events.table_name,
             "VIEWS_TABLE": self.views.table_name,
-            "EVENTS_STREAM_ARN": self.events.table_stream_arn or "",
+            "EVENTS_STREAM_ARN": stream_arn(self.events),
             "AUTH_JWKS_URL": self.users.jwks_url,
             "AUTH_ISSUER": self.users.issuer,
             "AUTH_AUDIENCE": self.users.audience,

@@ -9,6 +9,17 @@ from constructs import Construct
 from chalicelib.tables import TableSpec
 
 
+class TableError(ValueError):
+    """A table lacks what the stack needs from it."""
+
+
+def stream_arn(table: dynamodb.ITable) -> str:
+    """The ARN of the table's stream; the projector and its permissions cannot do without it."""
+    if table.table_stream_arn is None:
+        raise TableError(f"{table.node.path} has no stream")
+    return table.table_stream_arn
+
+
 def _string_key(name: str) -> dynamodb.Attribute:
     return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
 

@@ -15,6 +15,7 @@ from constructs import Construct
 from rapport_infra.chalice_app import PROJECTOR, PROJECTOR_STREAM_EVENT, ChaliceFunction
 from rapport_infra.permissions import logs_statement
 from rapport_infra.stage import StageConfig
+from rapport_infra.tables import stream_arn
 
 # Past this many attempts or this age a batch goes to the on-failure queue; the projector heals
 # gaps on the next record of the same contact, and `rebuild-projections` heals the rest.
@@ -83,7 +84,7 @@ def wire_projector_stream(chalice: Chalice, events: dynamodb.ITable, failures: s
     resource = chalice.get_resource(PROJECTOR.logical_id)
     settings: dict[str, object] = {
         # `@app.on_dynamodb_record` needed a literal ARN at import time; this is the real one.
-        "Stream": events.table_stream_arn,
+        "Stream": stream_arn(events),
         # Start from the oldest record: events written before the mapping existed still count.
         "StartingPosition": "TRIM_HORIZON",
         "FunctionResponseTypes": ["ReportBatchItemFailures"],

@@ -1,5 +1,8 @@
 """Twenty writers race for one contact over HTTP: the optimistic lock lets exactly one win each
 version, `If-Match` losers get 412, and the stream never gets a gap or a duplicate version.
+A gate holds each writer after its first read until all twenty have read, so every one of them
+decides at the same version and only the conditional write can tell them apart. The last tests
+pin down the `If-Match` forms one client sends alone.
 
 Lambda runs one request per process; these threads share one. Two pieces of Chalice's local
 stack are process-global and would mix the threads' requests up, so the test replaces them
@@ -162,3 +165,50 @@ def test_without_if_match_losers_retry_and_the_stream_has_no_gap_or_duplicate(
     assert sorted(body["event"]["version"] for body in won) == versions[1:]
     contact = body_of(api.call("GET", f"/contacts/{contact_id}", token=token))
     assert len(contact["research"]) == len(won)
+
+
+def test_twenty_copies_of_one_keyed_request_write_once_and_the_copies_replay_it(
+    api: Api, race: Callable[..., list[Answer]]
+) -> None:
+    """A client retrying one request while the first try is still running, with If-Match: the
+    losers must find the winner's answer (it is their own request), not a 412."""
+    token = api.token()
+    contact_id = _new_contact(api, token)
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "If-Match": '"1"',
+        "Idempotency-Key": "note-1",
+    }
+
+    answers = race(f"/contacts/{contact_id}/events", NOTE, headers)
+
+    assert [status for status, _ in answers] == [201] * WRITERS
+    assert all(body == answers[0][1] for _, body in answers)
+    assert _versions(api, token, contact_id) == [1, 2]
+
+
+def test_if_match_star_or_a_weak_etag_match_the_current_version(api: Api) -> None:
+    token = api.token()
+    contact_id = _new_contact(api, token)
+    path = f"/contacts/{contact_id}/events"
+
+    star = api.call("POST", path, NOTE, token=token, headers={"If-Match": "*"})
+    weak = api.call("POST", path, NOTE, token=token, headers={"If-Match": 'W/"2"'})
+
+    assert (star.status_code, weak.status_code) == (201, 201)
+    assert _versions(api, token, contact_id) == [1, 2, 3]
+
+
+def test_a_stale_if_match_gets_412_with_the_current_etag(api: Api) -> None:
+    token = api.token()
+    contact_id = _new_contact(api, token)
+    path = f"/contacts/{contact_id}/events"
+    assert api.call("POST", path, NOTE, token=token).status_code == 201
+
+    stale = api.call("POST", path, NOTE, token=token, headers={"If-Match": '"1"'})
+
+    assert stale.status_code == 412
+    assert body_of(stale)["error"]["code"] == "version_mismatch"
+    assert stale.headers["ETag"] == '"2"'
+    assert _versions(api, token, contact_id) == [1, 2]

@@ -21,6 +21,15 @@ from .synth import Synthesized
 
 INFRA_DIR = Path(__file__).resolve().parents[2] / "infra"
 FIXTURE_APP = Path(__file__).with_name("fixture_app")
+# prod with the defaults; dev with the optional values, so both branches of each are built.
+STAGE_CONTEXT: dict[str, dict[str, str]] = {
+    "prod": {"stage": "prod"},
+    "dev": {
+        "stage": "dev",
+        "app_base_url": "https://dev.rapport.example/",
+        "alarm_email": "ops@rapport.example",
+    },
+}
 
 # `rapport_infra` lives in infra/, where `cdk` runs it from. Appended, not prepended, so that
 # nothing in infra/ can shadow a top-level module of the repo.
@@ -40,10 +49,11 @@ def _synthesize(stage: str, workdir: Path) -> Synthesized:
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(workdir)
         app = App(outdir=str(workdir / "cdk.out"), context=APP_CONTEXT)
-        stack = RapportStack(app, config=StageConfig(stage=stage), source_dir=source_dir)
+        config = StageConfig.from_context(STAGE_CONTEXT[stage].get)
+        stack = RapportStack(app, config=config, source_dir=source_dir)
         template = Template.from_stack(stack)
     seconds = time.perf_counter() - started
-    as_json = template.to_json()
+    as_json = dict(template.to_json())
     path = workdir / f"{stage}.template.json"
     path.write_text(json.dumps(as_json, indent=1))
     return Synthesized(template=template, json=as_json, seconds=seconds, path=path)
@@ -56,7 +66,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesiz
         pytest.skip(NODE_MISSING)
     return {
         stage: _synthesize(stage, tmp_path_factory.mktemp(f"synth-{stage}"))
-        for stage in ("prod", "dev")
+        for stage in STAGE_CONTEXT
     }
 
 

@@ -68,3 +68,11 @@ def test_only_prod_protects_its_users_from_deletion(prod: Synthesized, dev: Synt
 
     assert prod_pool["DeletionProtection"] == "ACTIVE"
     assert dev_pool.get("DeletionProtection", "INACTIVE") == "INACTIVE"
+
+
+def test_coaches_are_a_group_whose_tokens_carry_the_coach_role(prod: Synthesized) -> None:
+    pool_id, _ = _only(prod, "AWS::Cognito::UserPool")
+    _, group = _only(prod, "AWS::Cognito::UserPoolGroup")
+
+    assert group["UserPoolId"] == {"Ref": pool_id}
+    assert group["GroupName"] == "coach"

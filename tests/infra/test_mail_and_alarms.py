@@ -115,3 +115,17 @@ def test_a_single_record_parked_in_the_failure_queue_raises_an_alarm(prod: Synth
         {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
     ]
     assert alarm["Threshold"] == 1
+
+
+def test_an_operator_email_is_subscribed_to_the_alarm_topic_when_given(
+    prod: Synthesized, dev: Synthesized
+) -> None:
+    dev.template.has_resource_properties(
+        "AWS::SNS::Subscription",
+        {
+            "Protocol": "email",
+            "Endpoint": "ops@rapport.example",
+            "TopicArn": dev.json["Outputs"]["AlarmTopicArn"]["Value"],
+        },
+    )
+    assert prod.resources("AWS::SNS::Subscription") == {}

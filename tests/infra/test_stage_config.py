@@ -7,7 +7,9 @@ from rapport_infra.stage import StageConfig, StageError
 
 
 def test_with_no_context_the_stage_is_dev_with_the_apps_shard_count() -> None:
-    config = StageConfig.from_context({}.get)
+    no_context: dict[str, object] = {}
+
+    config = StageConfig.from_context(no_context.get)
 
     assert config == StageConfig(stage="dev")
     assert config.due_shards == 4

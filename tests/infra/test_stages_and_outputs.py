@@ -133,3 +133,20 @@ def test_variables_the_chalice_config_sets_for_local_use_never_reach_a_deployed_
         assert "AUTH_JWT_SECRET" not in env
         assert "OUTBOX_DIR" not in env
         assert env["EVENTS_TABLE"] != "rapport-local-events"
+
+
+def test_a_configured_base_url_reaches_every_function_and_the_hosted_ui(dev: Synthesized) -> None:
+    (client,) = dev.resources("AWS::Cognito::UserPoolClient").values()
+
+    for function in FUNCTIONS:
+        assert _env(dev, function)["APP_BASE_URL"] == "https://dev.rapport.example/"
+    assert client["Properties"]["CallbackURLs"] == ["https://dev.rapport.example/"]
+
+
+def test_without_a_base_url_the_api_is_not_told_one_and_sign_in_returns_to_localhost(
+    prod: Synthesized,
+) -> None:
+    (client,) = prod.resources("AWS::Cognito::UserPoolClient").values()
+
+    assert "APP_BASE_URL" not in _env(prod, "APIHandler")
+    assert client["Properties"]["CallbackURLs"] == ["http://localhost:8000/"]

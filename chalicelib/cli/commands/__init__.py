@@ -18,6 +18,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "create_tables",
     "dev",
     "remind",
+    "pump",
+    "rebuild_projections",
+    "verify_projections",
 )
 
 Subparsers = argparse._SubParsersAction  # argparse exposes no public name for this type

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from chalicelib.cli.commands import Subparsers
@@ -61,8 +62,9 @@ def handle(args: argparse.Namespace) -> int:
             print(f"dev: {error}", file=sys.stderr)
             return 1
         try:
-            print(banner(stack), flush=True)
-            stop.wait()
+            with _sweep_on_sigusr1(stack.request_sweep):
+                print(banner(stack, pid=os.getpid()), flush=True)
+                stop.wait()
             print("Stopping…", flush=True)
         finally:
             stack.stop()
@@ -81,3 +83,16 @@ def _stop_requested() -> Iterator[threading.Event]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+@contextmanager
+def _sweep_on_sigusr1(sweep: Callable[[], None]) -> Iterator[None]:
+    """`kill -USR1 <pid>` fires the scheduler's sweep at once, while the stack runs (POSIX)."""
+    if not hasattr(signal, "SIGUSR1"):
+        yield
+        return
+    previous = signal.signal(signal.SIGUSR1, lambda *_: sweep())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGUSR1, previous)

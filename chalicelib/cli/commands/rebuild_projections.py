@@ -1,0 +1,46 @@
+"""`rebuild-projections`: replays the events table into the read models."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from chalicelib.cli.commands import Subparsers
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "rebuild-projections",
+        help="rebuild read models from the events",
+        description="Deletes the contact views, agenda items and counters (of one tenant, or "
+        "all) and projects every contact stream again. Scans both tables: an operator's "
+        "command. Run it while the projector is paused, then verify-projections.",
+    )
+    parser.add_argument("--tenant", metavar="T", help="only this tenant (default: every tenant)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from chalicelib.adapters import aws
+    from chalicelib.bootstrap import services
+    from chalicelib.projections.projector import ProjectorError
+    from chalicelib.projections.rebuild import rebuild
+
+    built = services()
+    settings = built.settings
+    try:
+        report = rebuild(
+            aws.client("dynamodb", settings),
+            settings.events_table,
+            settings.views_table,
+            built.projector,
+            args.tenant,
+        )
+    except (BotoCoreError, ClientError, ProjectorError) as error:
+        print(f"rebuild-projections: {error}", file=sys.stderr)
+        return 1
+    scope = f"tenant {args.tenant}" if args.tenant else "every tenant"
+    print(f"{scope}: deleted {report.deleted} items, projected {report.contacts} contacts")
+    return 0

@@ -1,0 +1,202 @@
+"""What each request costs in DynamoDB calls, counted by a botocore hook on the services' client.
+
+A command is one strongly consistent Query and one write; a read of one contact is one Query;
+and no request path ever Scans. The user's settings are cached for a minute per warm Lambda,
+so each test first makes a warm-up request, as a warm container would have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from app import app
+from chalicelib.adapters import aws
+from chalicelib.reminders.unsubscribe import make_unsubscribe_token
+from tests.api.conftest import Api, body_of
+
+NOTE = {"type": "research_noted", "subject": "company", "text": "Acme builds payment rails."}
+
+
+class DynamoDBCalls:
+    """The operation names the client was asked for, in order, since the last `take`."""
+
+    def __init__(self) -> None:
+        self._seen: list[str] = []
+
+    def record(self, model: Any, **_: Any) -> None:
+        self._seen.append(model.name)
+
+    def take(self) -> list[str]:
+        seen, self._seen = self._seen, []
+        return seen
+
+
+@pytest.fixture
+def calls(api: Api) -> Iterator[DynamoDBCalls]:
+    client = aws.client("dynamodb", api.settings)
+    counter = DynamoDBCalls()
+    client.meta.events.register("before-call.dynamodb", counter.record)
+    yield counter
+    client.meta.events.unregister("before-call.dynamodb", counter.record)
+
+
+@pytest.fixture
+def contact_id(api: Api, calls: DynamoDBCalls) -> str:
+    """ada's contact, added first: the warm-up that saves and caches her settings."""
+    created = api.call("POST", "/contacts", {"name": "Ada Park"}, token=api.token())
+    assert created.status_code == 201
+    calls.take()
+    return str(body_of(created)["contact_id"])
+
+
+def _post_step(api: Api, contact_id: str, **headers: str) -> None:
+    path = f"/contacts/{contact_id}/events"
+    response = api.call("POST", path, NOTE, token=api.token(), headers=headers)
+    assert response.status_code == 201, body_of(response)
+
+
+def test_recording_a_step_costs_one_query_and_one_put(
+    api: Api, calls: DynamoDBCalls, contact_id: str
+) -> None:
+    _post_step(api, contact_id)
+    assert calls.take() == ["Query", "PutItem"]
+
+
+def test_a_step_with_an_idempotency_key_costs_one_query_and_one_transaction(
+    api: Api, calls: DynamoDBCalls, contact_id: str
+) -> None:
+    _post_step(api, contact_id, **{"Idempotency-Key": "note-1"})
+    assert calls.take() == ["Query", "TransactWriteItems"]
+
+
+def test_replaying_an_idempotent_step_costs_one_query_and_no_write(
+    api: Api, calls: DynamoDBCalls, contact_id: str
+) -> None:
+    _post_step(api, contact_id, **{"Idempotency-Key": "note-1"})
+    calls.take()
+    _post_step(api, contact_id, **{"Idempotency-Key": "note-1"})
+    assert calls.take() == ["Query"]
+
+
+def test_a_stale_if_match_costs_one_query_and_no_write(
+    api: Api, calls: DynamoDBCalls, contact_id: str
+) -> None:
+    path = f"/contacts/{contact_id}/events"
+    response = api.call("POST", path, NOTE, token=api.token(), headers={"If-Match": '"7"'})
+    assert response.status_code == 412
+    assert calls.take() == ["Query"]
+
+
+def test_adding_a_contact_costs_one_put(api: Api, calls: DynamoDBCalls, contact_id: str) -> None:
+    assert api.call("POST", "/contacts", {"name": "Bo"}, token=api.token()).status_code == 201
+    assert calls.take() == ["PutItem"]  # a fresh random id has no history to read
+
+
+def test_adding_a_contact_with_an_idempotency_key_costs_one_query_and_one_transaction(
+    api: Api, calls: DynamoDBCalls, contact_id: str
+) -> None:
+    headers = {"Idempotency-Key": "add-bo"}
+    response = api.call("POST", "/contacts", {"name": "Bo"}, token=api.token(), headers=headers)
+    assert response.status_code == 201
+    assert calls.take() == ["Query", "TransactWriteItems"]
+
+
+def test_a_users_very_first_contact_also_saves_their_settings_once(
+    api: Api, calls: DynamoDBCalls
+) -> None:
+    token = api.token(user="newcomer")
+    assert api.call("POST", "/contacts", {"name": "Bo"}, token=token).status_code == 201
+    assert calls.take() == ["GetItem", "PutItem", "PutItem"]  # settings read, saved; the event
+    assert api.call("POST", "/contacts", {"name": "Cy"}, token=token).status_code == 201
+    assert calls.take() == ["PutItem"]
+
+
+@pytest.mark.parametrize("suffix", ["", "/events"])
+def test_reading_a_contact_or_its_events_costs_one_query(
+    api: Api, calls: DynamoDBCalls, contact_id: str, suffix: str
+) -> None:
+    response = api.call("GET", f"/contacts/{contact_id}{suffix}", token=api.token())
+    assert response.status_code == 200
+    assert calls.take() == ["Query"]
+
+
+def test_a_cold_settings_cache_adds_one_get_item_to_a_read(
+    api: Api, calls: DynamoDBCalls, contact_id: str
+) -> None:
+    api.clock.advance(timedelta(minutes=2))  # past the cache's minute
+    response = api.call("GET", f"/contacts/{contact_id}", token=api.token())
+    assert response.status_code == 200
+    assert calls.take() == ["Query", "GetItem"]
+
+
+Request = Callable[[Api, str], Any]
+
+
+def _unsubscribe_path(api: Api) -> str:
+    token = make_unsubscribe_token(api.settings.unsubscribe_secret or "", "acme", "ada")
+    return f"/unsubscribe?token={token}"
+
+
+def _call(method: str, path: str, body: Any = None, **token_claims: Any) -> Request:
+    def send(api: Api, contact_id: str) -> Any:
+        concrete = path.replace("{contact_id}", contact_id)
+        return api.call(method, concrete, body, token=api.token(**token_claims))
+
+    return send
+
+
+def _unsubscribe(method: str) -> Request:
+    def send(api: Api, contact_id: str) -> Any:
+        if method == "GET":
+            return api.call("GET", _unsubscribe_path(api))
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        raw = b"List-Unsubscribe=One-Click"
+        return api.call(method, _unsubscribe_path(api), headers=headers, raw=raw)
+
+    return send
+
+
+# One request per route and method of the app; DELETE comes last because it erases.
+EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
+    ("GET", "/health"): [_call("GET", "/health")],
+    ("GET", "/"): [_call("GET", "/")],
+    ("GET", "/assets/{name}"): [_call("GET", "/assets/config.json")],
+    ("GET", "/openapi.json"): [_call("GET", "/openapi.json")],
+    ("POST", "/contacts"): [_call("POST", "/contacts", {"name": "Bo"})],
+    ("GET", "/contacts"): [
+        _call("GET", "/contacts"),
+        _call("GET", "/contacts?status=identified&limit=1"),
+    ],
+    ("GET", "/contacts/{contact_id}"): [_call("GET", "/contacts/{contact_id}")],
+    ("GET", "/contacts/{contact_id}/events"): [_call("GET", "/contacts/{contact_id}/events")],
+    ("POST", "/contacts/{contact_id}/events"): [
+        _call("POST", "/contacts/{contact_id}/events", NOTE)
+    ],
+    ("GET", "/dashboard"): [_call("GET", "/dashboard")],
+    ("GET", "/tenant/dashboard"): [_call("GET", "/tenant/dashboard", roles=("coach",))],
+    ("GET", "/me/settings"): [_call("GET", "/me/settings")],
+    ("PUT", "/me/settings"): [_call("PUT", "/me/settings", {"reminder_hour": 8})],
+    ("GET", "/unsubscribe"): [_unsubscribe("GET")],
+    ("POST", "/unsubscribe"): [_unsubscribe("POST")],
+    ("DELETE", "/contacts/{contact_id}"): [_call("DELETE", "/contacts/{contact_id}")],
+}
+
+
+def test_the_route_table_above_covers_every_route_of_the_app() -> None:
+    routes = {(method, path) for path, methods in app.routes.items() for method in methods}
+    assert routes == set(EVERY_ROUTE)
+
+
+def test_no_request_path_issues_a_scan(api: Api, calls: DynamoDBCalls, contact_id: str) -> None:
+    seen: dict[tuple[str, str], list[str]] = {}
+    for route, requests in EVERY_ROUTE.items():
+        for send in requests:
+            response = send(api, contact_id)
+            assert response.status_code < 400, (route, response.status_code, response.body)
+            seen.setdefault(route, []).extend(calls.take())
+    scanning = {route: ops for route, ops in seen.items() if "Scan" in ops}
+    assert not scanning

@@ -1,0 +1,40 @@
+"""Projector tests run over moto, with the stream drained into the projector on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chalicelib import bootstrap
+from chalicelib.adapters import aws
+from chalicelib.auth.identity import Identity
+from chalicelib.clock import FixedClock
+from chalicelib.projections.stream_pump import StreamPump
+from chalicelib.settings import Settings
+from tests.projections.support import pump_for
+
+
+@pytest.fixture
+def services(aws_mock: None, settings: Settings, clock: FixedClock) -> Iterator[bootstrap.Services]:
+    built = bootstrap.Services(settings, clock=clock, sleep=lambda _: None)
+    bootstrap.install(built)
+    yield built
+    bootstrap.install(None)
+
+
+@pytest.fixture
+def dynamodb(services: bootstrap.Services) -> Any:
+    return aws.client("dynamodb", services.settings)
+
+
+@pytest.fixture
+def pump(services: bootstrap.Services) -> StreamPump:
+    """`pump.drain()` delivers every new stream record to the projector, as Lambda would."""
+    return pump_for(services)
+
+
+@pytest.fixture
+def ada() -> Identity:
+    return Identity("ada", "acme", "ada@example.com")
