@@ -29,8 +29,9 @@ class ColdStart:
     app_seconds: list[float]
     boto3_seconds: list[float]
     # Self time (seconds) of what `app` imports and `import boto3` does not, largest first:
-    # third-party packages whole, chalicelib by subpackage.
+    # third-party packages whole, chalicelib by subpackage; and the total of all of them.
     extra_packages: list[tuple[str, float]]
+    extra_total: float
 
     @property
     def app_median(self) -> float:
@@ -75,14 +76,14 @@ def _self_times(module: str) -> dict[str, int]:
     return times
 
 
-def _extra_packages(limit: int) -> list[tuple[str, float]]:
+def _extra_packages() -> list[tuple[str, float]]:
     ours = _self_times("app")
     boto3_alone = set(_self_times("boto3"))
     by_package: Counter[str] = Counter()
     for name, micros in ours.items():
         if name not in boto3_alone:
             by_package[_group(name)] += micros
-    return [(package, micros / 1e6) for package, micros in by_package.most_common(limit)]
+    return [(package, micros / 1e6) for package, micros in by_package.most_common()]
 
 
 def _group(module: str) -> str:
@@ -98,4 +99,5 @@ def measure_cold_start(runs: int, top: int = 8) -> ColdStart:
     for _ in range(runs):
         app_times.append(_import_seconds("app"))
         boto3_times.append(_import_seconds("boto3"))
-    return ColdStart(app_times, boto3_times, _extra_packages(top))
+    extra = _extra_packages()
+    return ColdStart(app_times, boto3_times, extra[:top], sum(s for _, s in extra))

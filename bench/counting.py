@@ -40,6 +40,7 @@ class Tally:
     capacity_units: float = 0.0
     capacity_reported: int = 0
     items_read: int = 0
+    # Time inside calls to the endpoint (DynamoDB, and SES where attached for timing).
     endpoint_seconds: float = 0.0
     seconds_by_operation: Counter[str] = field(default_factory=Counter)
 
@@ -80,6 +81,16 @@ class RequestCounter:
         self._attached.add(id(client))
         return client
 
+    def attach_timing(self, client: Any) -> Any:
+        """Hooks a client of another service (SES) for time only: its calls are not DynamoDB
+        requests, but their time is the endpoint's, not the code's."""
+        if id(client) in self._attached:
+            return client
+        client.meta.events.register("before-call", self._start_clock)
+        client.meta.events.register("after-call", self._stop_clock)
+        self._attached.add(id(client))
+        return client
+
     @contextmanager
     def measure(self) -> Iterator[Tally]:
         """Counts every call of the attached clients made inside the block."""
@@ -101,6 +112,14 @@ class RequestCounter:
         context["bench_started"] = time.perf_counter()
         if self._current is not None:
             self._current.calls[model.name] += 1
+
+    def _start_clock(self, context: dict[str, Any], **_: Any) -> None:
+        context["bench_started"] = time.perf_counter()
+
+    def _stop_clock(self, context: dict[str, Any], **_: Any) -> None:
+        started = context.get("bench_started")
+        if self._current is not None and started is not None:
+            self._current.endpoint_seconds += time.perf_counter() - started
 
     def _before_send(self, **_: Any) -> None:
         if self._current is not None:

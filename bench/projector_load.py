@@ -103,33 +103,26 @@ def measure_projector(
     """Projects `users * contacts_per_user * 5` events, 100 writes at a time: each chunk is
     written, then its records are projected, as a live stream would interleave them."""
     stack.drain()
-    projector = stack.services.projector
+    contacts: list[Step] = []
+    rounds = [_contacts(stack, users, contacts_per_user)]
+    rounds += [
+        [_recorder(stack, step, index, contacts) for index in range(users * contacts_per_user)]
+        for step in _steps(stack)
+    ]
     tallies: list[Tally] = []
     seconds = 0.0
-    records_seen = 0
-    events = 0
-    contacts: list[Step] = []
-    rounds: list[list[Callable[[], Any]]] = [list(_contacts(stack, users, contacts_per_user))]
-    for step in _steps(stack):
-        rounds.append(
-            [_recorder(stack, step, index, contacts) for index in range(users * contacts_per_user)]
-        )
-    for index, writes in enumerate(rounds):
+    records: list[dict[str, Any]] = []
+    for writes in rounds:
         for start in range(0, len(writes), BATCH):
             done = [write() for write in writes[start : start + BATCH]]
-            if index == 0:
+            if writes is rounds[0]:
                 contacts += done
-            records = stack.pump().fetch()
-            events += len(_event_keys(records))
-            records_seen += len(records)
+            chunk = stack.pump().fetch()
             started = time.perf_counter()
-            for batch in _batches(records):
-                with stack.counter.measure() as tally:
-                    failures = projector.handle({"Records": batch})["batchItemFailures"]
-                if failures:
-                    raise ProjectorBenchError(f"the projector failed {len(failures)} records")
-                tallies.append(tally)
+            tallies += _project(stack, chunk)
             seconds += time.perf_counter() - started
+            records += chunk
+    events = len(_event_keys(records))
     expected = users * contacts_per_user * EVENTS_PER_CONTACT
     if events != expected:
         raise ProjectorBenchError(f"the stream named {events} events, {expected} were written")
@@ -144,7 +137,19 @@ def measure_projector(
         "(its worst case: it folds a contact once per batch)",
     )
     endpoint = sum(t.endpoint_seconds for t in tallies)
-    return row, Throughput(events, records_seen, len(tallies), seconds, endpoint)
+    return row, Throughput(events, len(records), len(tallies), seconds, endpoint)
+
+
+def _project(stack: BenchStack, records: list[dict[str, Any]]) -> list[Tally]:
+    """Hands the records to the projector in Lambda-sized batches; one tally per batch."""
+    tallies = []
+    for batch in _batches(records):
+        with stack.counter.measure() as tally:
+            failures = stack.services.projector.handle({"Records": batch})["batchItemFailures"]
+        if failures:
+            raise ProjectorBenchError(f"the projector failed {len(failures)} records")
+        tallies.append(tally)
+    return tallies
 
 
 def _recorder(

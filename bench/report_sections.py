@@ -28,7 +28,8 @@ def cold_start_section(cold: ColdStart) -> str:
             table(["", "Median ms", "Runs, ms"], rows),
             f"Ratio: **{cold.ratio:.2f}** (goal <= {GOAL_RATIO}): {verdict(cold.met)}.",
             "Where the difference goes (`python -X importtime`, self time, third-party "
-            "packages whole and Rapport's own code by subpackage):",
+            "packages whole and Rapport's own code by subpackage; all modules beyond boto3's "
+            f"own add up to {ms(cold.extra_total)} ms in that run):",
             extra,
         ]
     )

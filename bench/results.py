@@ -81,7 +81,9 @@ class Row:
     @property
     def goal(self) -> str:
         limit = REQUEST_GOALS.get(self.kind)
-        return f"<= {limit} requests, 0 Scans" if limit is not None else "0 Scans"
+        if limit is None:
+            return "0 Scans"
+        return f"<= {limit} request{'s' if limit > 1 else ''}, 0 Scans"
 
     @property
     def met(self) -> bool:

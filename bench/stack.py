@@ -137,6 +137,7 @@ def start_stack() -> BenchStack:
     bootstrap.install(services)
     stack = BenchStack(server, endpoint, settings, clock, services)
     stack.counter.attach(aws.client("dynamodb", settings))
+    stack.counter.attach_timing(aws.client("sesv2", settings))
     return stack
 
 

@@ -23,6 +23,7 @@ from rapport_infra.chalice_app import (
     configured_environment,
     package_chalice_app,
 )
+from rapport_infra.gateway import add_error_responses
 from rapport_infra.mail import ReminderMail
 from rapport_infra.stage import StageConfig
 from rapport_infra.tables import stream_arn, table_from_spec
@@ -86,6 +87,7 @@ class RapportStack(Stack):
         self.source_dir = source_dir
         self.chalice = package_chalice_app(self, "Api", source_dir)
         self._wire_functions()
+        add_error_responses(self, self.chalice)
         self.alarms = OperationalAlarms(
             self,
             "Alarms",
@@ -126,9 +128,14 @@ class RapportStack(Stack):
         # The API cannot be given its own URL (the REST API already depends on the function),
         # so only an explicit app_base_url reaches it; emails fall back to the API's URL.
         own_url = {"APP_BASE_URL": self.config.app_base_url} if self.config.app_base_url else {}
+        # The dashboard's sign-in (`/assets/config.json`) sends people to the hosted UI.
+        sign_in = {
+            "COGNITO_DOMAIN": self.users.hosted_ui_url,
+            "COGNITO_CLIENT_ID": self.users.client.user_pool_client_id,
+        }
         mail_url = {"APP_BASE_URL": self.config.app_base_url or self.api_url}
         plan = (
-            (API, permissions.api_statements(resources), {**own_url, **secret}),
+            (API, permissions.api_statements(resources), {**own_url, **secret, **sign_in}),
             (AUTHORIZER, permissions.authorizer_statements(resources), own_url),
             (PROJECTOR, permissions.projector_statements(resources), mail_url),
             (SWEEP, permissions.sweep_statements(resources), {**mail_url, **secret}),

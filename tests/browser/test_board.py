@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from chalicelib.devstack.stack import DevStack
 from tests.browser.dashboard import Dashboard
@@ -13,6 +13,8 @@ from tests.devstack.http import call
 
 pytestmark = pytest.mark.browser
 
+# A wide desktop: the whole pipeline fits without scrolling sideways.
+WIDE: ViewportSize = {"width": 1600, "height": 1000}
 STATUSES = (
     "identified",
     "reaching_out",
@@ -35,6 +37,7 @@ def test_the_dashboard_url_shows_the_twelve_demo_contacts_in_their_columns(
         for contact_id in stack.demo_contact_ids
     }
 
+    page.set_viewport_size(WIDE)
     board = Dashboard(page, stack).open()
 
     assert len(statuses) == 12
@@ -48,6 +51,8 @@ def test_the_dashboard_url_shows_the_twelve_demo_contacts_in_their_columns(
     expect(board.by_id("sign-in")).to_be_hidden()
     expect(board.by_id("signed-in-as")).to_have_text("Signed in as demo@rapport.example")
     assert "token=" not in page.url, "the token leaves the address bar once it is stored"
+    sideways = board.by_id("board").evaluate("board => board.scrollWidth - board.clientWidth")
+    assert sideways <= 0, f"at {WIDE['width']} px every column is in view, not {sideways} px off"
     page.screenshot(path=screenshots / "board.png", full_page=True)
 
 
