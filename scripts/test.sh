@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole check: lint, format, types of the domain, and every test (moto stands in for AWS).
+# The whole check: lint, format, types, and every test (moto stands in for AWS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -10,4 +10,5 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy chalicelib app.py
 .venv/bin/pytest "$@"

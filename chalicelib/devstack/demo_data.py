@@ -30,7 +30,7 @@ DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
 QUESTIONS = [
     "What led you to your current role?",
-    "What has been a favorite project you worked on?",
+    "What has been a favorite project you work on?",
     "What's something you wish you could change about your role or job?",
 ]
 

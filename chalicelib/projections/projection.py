@@ -1,9 +1,15 @@
 """What the views table must hold for one contact: a pure function of its state and its
 owner's settings, so the projector, `rebuild-projections` and `verify-projections` agree.
 
-Nothing here depends on the time of projection. `next_action` and expiry depend on "now", so
-the view stores the whole agenda and readers pick the next action when they read; an agenda
-item stays until the contact's events or settings change it, and readers skip expired ones.
+Nothing here depends on the time of projection, or a projection made late could never equal
+a rebuild. `next_action` and expiry depend on "now", so the view stores the whole agenda and
+readers pick the next action when they read; an agenda item stays until the contact's events
+or settings change it (a reminded one stays on the agenda, off the due index), and readers
+(dashboard, sweep) skip expired ones.
+
+An erased contact keeps a tombstone view rather than none: a projector that read the stream
+before the erasure and found no view would otherwise create one, personal data included; the
+tombstone makes its conditional write fail.
 """
 
 from __future__ import annotations

@@ -205,8 +205,17 @@ const STEP_FOR_ACTION = {
 };
 
 /** The step types that may be logged for a contact in its status, in table order. */
+// Steps the contact's history already rules out, whatever its status (mirrors the API's 422s).
+const DONE = {
+  linkedin_connected: (contact) => Boolean(contact.linkedin_connected_at),
+  reply_received: (contact) => Boolean(contact.reply),
+  follow_up_sent: (contact) => Boolean(contact.reply),
+};
+
 export function allowedSteps(contact) {
-  return Object.keys(STEPS).filter((type) => STEPS[type].allowed.includes(contact.status));
+  return Object.keys(STEPS).filter(
+    (type) => STEPS[type].allowed.includes(contact.status) && !(DONE[type] && DONE[type](contact)),
+  );
 }
 
 export function suggestedStep(contact) {

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import random
-from pathlib import Path
 from typing import Any
 
 from chalicelib.auth.identity import Identity
@@ -17,8 +14,6 @@ from chalicelib.projections.projector import Projector
 from chalicelib.projections.stream_pump import StreamPump
 from chalicelib.projections.views_table import ViewsTable
 from tests.projections.support import add, fresh_fold, kinds, saved_settings, step, views
-
-EVENTS = Path(__file__).parent.parent / "events"
 
 
 def _records(pump: StreamPump) -> list[dict[str, Any]]:
@@ -168,68 +163,6 @@ def test_a_sent_reminder_leaves_the_due_index(
     assert "due_pk" in item
     assert "due_pk" not in after
     assert views(services) == fresh_fold(services)
-
-
-def test_the_lambda_handler_reports_only_the_poison_record_as_failed(
-    services: Services, ada: Identity
-) -> None:
-    from app import project_events
-
-    batch = json.loads((EVENTS / "dynamodb_stream_batch.json").read_text())
-    poison = json.loads((EVENTS / "dynamodb_stream_poison.json").read_text())
-    contact = batch["Records"][0]["dynamodb"]["NewImage"]["contact_id"]["S"]
-    now = services.clock.now()
-    added = NewEvent("contact_added", {"name": "Grace Hopper"}, now)
-    stream = StreamId("acme", contact)
-    store = services.event_store
-    store.append(stream, [added], expected_version=0, owner_id="ada", recorded_at=now)
-
-    answer = project_events({"Records": poison["Records"] + batch["Records"]}, None)
-
-    assert answer == {"batchItemFailures": [{"itemIdentifier": "111100000000000000000005"}]}
-    assert ("T#acme#U#ada", f"C#{contact}") in views(services)
-
-
-class _BrokenFor:
-    """An event store whose reads of one contact fail, as a throttled partition would."""
-
-    def __init__(self, services: Services, contact_id: str) -> None:
-        self._store, self._contact = services.event_store, contact_id
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-    def read(self, stream: StreamId, after_version: int = 0) -> Any:
-        if stream.contact_id == self._contact:
-            raise RuntimeError("throttled")
-        return self._store.read(stream, after_version)
-
-
-def test_a_contact_that_cannot_be_projected_fails_its_own_records_only(
-    services: Services, pump: StreamPump, ada: Identity
-) -> None:
-    broken, fine = add(services, ada), add(services, ada, name="Alan Kay")
-    records = _records(pump)
-    projector = Projector(
-        _BrokenFor(services, broken),  # type: ignore[arg-type]
-        services.views,
-        saved_settings(services),
-        4,
-        sleep=lambda _: None,
-    )
-    random.Random(7).shuffle(records)
-
-    answer = projector.handle({"Records": records})
-
-    failed = {f["itemIdentifier"] for f in answer["batchItemFailures"]}
-    expected = {
-        r["dynamodb"]["SequenceNumber"]
-        for r in records
-        if r["dynamodb"]["Keys"]["PK"]["S"].endswith(broken)
-        and r["dynamodb"]["Keys"]["SK"]["S"].startswith("E#")
-    }
-    assert failed == expected
-    assert ("T#acme#U#ada", f"C#{fine}") in views(services)
 
 
 def _only(items: dict[tuple[str, str], Any], contact_id: str) -> tuple[str, str]:

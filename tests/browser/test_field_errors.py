@@ -43,19 +43,21 @@ def test_a_step_the_api_refuses_shows_its_field_error_then_its_422_reason_in_the
     page: Page, stack: DevStack
 ) -> None:
     board = Dashboard(page, stack).open()
-    grace = board.contact_id_of("Grace Liu")  # the demo's reflected contact, already connected
-    board.open_contact(grace)
+    # Only an introduction asked for: the contact is reaching out, so the form offers a
+    # follow-up, but a follow-up needs an outreach of your own first and the API says so.
+    jonas = board.add_contact("Jonas Berg")
+    board.log_step(jonas, "introduction_requested")
+    board.open_contact(jonas)
     timeline_before = board.event_types()
     alert = board.dialog.get_by_test_id("step-form-alert")
-    url = board.step_form.get_by_test_id("field-profile_url")
+    message = board.step_form.get_by_test_id("field-message")
 
-    board.fill_step("linkedin_connected", lambda form: url.fill("http://x"))
+    board.fill_step("follow_up_sent", lambda form: message.fill("x" * 5001))
     board.submit_step()
-    expect(board.step_form.get_by_test_id("error-profile_url")).to_have_text(HTTPS_ONLY)
+    expect(board.step_form.get_by_test_id("error-message")).to_contain_text("5000")
 
-    url.fill("https://www.linkedin.com/in/grace-liu")
+    message.fill("Just checking in on my note from last week.")
     board.submit_step()
-    expect(alert).to_have_text("you are already connected on LinkedIn")
-    expect(board.step_form.get_by_test_id("error-profile_url")).to_have_count(0)
-    expect(url).to_have_value("https://www.linkedin.com/in/grace-liu")
+    expect(alert).to_contain_text("a follow-up comes after your own outreach")
+    expect(board.step_form.get_by_test_id("error-message")).to_have_count(0)
     assert board.event_types() == timeline_before
