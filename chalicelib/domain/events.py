@@ -86,6 +86,8 @@ class ContactAdded(ContactDetails):
 class ContactUpdated(ContactDetails):
     event_type = "contact_updated"
     PARTIAL = True
+    # Every field of an update is personal: once erased it must still name one to be valid.
+    ERASED = {"notes": None}
     name: Name | None = None
     source: Source | None = None
 

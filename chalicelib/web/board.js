@@ -1,7 +1,7 @@
 // The pipeline board: one column per status, one card (a button) per contact.
 
 import { h } from './dom.js';
-import { formatDateTime, isPast } from './format.js';
+import { formatDateTime, isOverdue, isPast } from './format.js';
 import { ACTION_LABELS, STATUS_LABELS, STATUSES, label } from './labels.js';
 
 function byDueThenName(a, b) {
@@ -13,7 +13,7 @@ function byDueThenName(a, b) {
 
 function card(contact, onOpen) {
   const action = contact.next_action;
-  const overdue = action?.due_at && isPast(action.due_at);
+  const overdue = action?.due_at && isOverdue(action.due_at);
   const where = [contact.company, contact.role].filter(Boolean).join(' · ');
   return h(
     'li',
@@ -36,7 +36,7 @@ function card(contact, onOpen) {
         ? h(
             'span',
             { class: overdue ? 'card-due overdue' : 'card-due' },
-            overdue ? 'Overdue since ' : 'Due ',
+            overdue ? 'Overdue since ' : isPast(action.due_at) ? 'Due since ' : 'Due ',
             h('time', { datetime: action.due_at }, formatDateTime(action.due_at)),
           )
         : null,

@@ -25,6 +25,13 @@ export function isPast(iso, now = new Date()) {
   return Boolean(iso) && new Date(iso).getTime() < now.getTime();
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Late by more than a day: a step that fell due this morning is due, not yet overdue. */
+export function isOverdue(iso, now = new Date()) {
+  return Boolean(iso) && now.getTime() - new Date(iso).getTime() > DAY_MS;
+}
+
 function pad(n) {
   return String(n).padStart(2, '0');
 }

@@ -1,7 +1,7 @@
 // The dashboard's summary: due actions, upcoming interviews and the outreach funnel.
 
 import { h, s } from './dom.js';
-import { formatDateTime, isPast, percent } from './format.js';
+import { formatDateTime, isOverdue, isPast, percent } from './format.js';
 import { ACTION_LABELS, label } from './labels.js';
 
 function contactLink(item, onOpen) {
@@ -25,7 +25,7 @@ export function renderDueActions(listEl, dueActions, onOpen) {
   }
   listEl.replaceChildren(
     ...items.map((item) => {
-      const overdue = isPast(item.due_at);
+      const overdue = isOverdue(item.due_at);
       return h(
         'li',
         { 'data-testid': `due-${item.contact_id}`, class: overdue ? 'overdue' : null },
@@ -35,7 +35,7 @@ export function renderDueActions(listEl, dueActions, onOpen) {
         h(
           'span',
           { class: 'due-when' },
-          overdue ? 'overdue since ' : 'due ',
+          overdue ? 'overdue since ' : isPast(item.due_at) ? 'due since ' : 'due ',
           h('time', { datetime: item.due_at }, formatDateTime(item.due_at)),
         ),
       );
