@@ -41,7 +41,7 @@ class OutboxMailer:
         name = f"{sent_at:%Y%m%dT%H%M%SZ}-{message_id.split('@')[0]}.eml"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.directory / name, to_bytes(message))
+            write_atomically(self.directory / name, to_bytes(message))
         except OSError as error:
             raise MailSendError(f"could not write {name} to the outbox: {error}") from error
         return message_id
@@ -51,7 +51,7 @@ class OutboxMailer:
         return sorted(self.directory.glob("*.eml"))
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     # A reader polling the folder (the dev runner, a test) never sees half an email.
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
     try:

@@ -9,12 +9,13 @@ outbox really holds every email the system sent.
 from __future__ import annotations
 
 import os
-import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from moto.ses.models import RawMessage, ses_backends
+
+from chalicelib.adapters.outbox_mailer import write_atomically
 
 
 class SesOutboxMirror:
@@ -36,7 +37,7 @@ class SesOutboxMirror:
                 continue
             self.directory.mkdir(parents=True, exist_ok=True)
             path = self.directory / f"ses-{message_id}.eml"
-            _write_atomically(path, content)
+            write_atomically(path, content)
             self._exported.add(message_id)
             written.append(path)
         return written
@@ -64,15 +65,3 @@ def _mime_bytes(message: Any) -> bytes | None:
     simple["Message-ID"] = f"<{message.id}>"
     simple.set_content(body)
     return simple.as_bytes()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # Someone watching the folder (a test, a mail app) never sees half an email.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -12,6 +12,7 @@ from chalice.test import Client
 
 from app import app
 from chalicelib import bootstrap
+from chalicelib.adapters import aws
 from chalicelib.auth.minting import mint_token
 from chalicelib.clock import FixedClock
 from chalicelib.settings import Settings
@@ -71,3 +72,26 @@ def services(aws_mock: None, settings: Settings, clock: FixedClock) -> Iterator[
 def api(services: bootstrap.Services, settings: Settings, clock: FixedClock) -> Iterator[Api]:
     with Client(app) as client:
         yield Api(client, settings, clock)
+
+
+class DynamoDBCalls:
+    """The DynamoDB operations the services asked for, in order, since the last `take`."""
+
+    def __init__(self) -> None:
+        self._seen: list[str] = []
+
+    def record(self, model: Any, **_: Any) -> None:
+        self._seen.append(model.name)
+
+    def take(self) -> list[str]:
+        seen, self._seen = self._seen, []
+        return seen
+
+
+@pytest.fixture
+def calls(api: Api) -> Iterator[DynamoDBCalls]:
+    client = aws.client("dynamodb", api.settings)
+    counter = DynamoDBCalls()
+    client.meta.events.register("before-call.dynamodb", counter.record)
+    yield counter
+    client.meta.events.unregister("before-call.dynamodb", counter.record)

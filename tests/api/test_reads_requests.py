@@ -6,42 +6,14 @@ is one Query; and neither they nor the projector ever Scan.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import pytest
-
-from chalicelib.adapters import aws
 from chalicelib.bootstrap import Services
 from chalicelib.domain import events as ev
-from tests.api.conftest import Api, body_of
+from tests.api.conftest import Api, DynamoDBCalls, body_of
 from tests.projections.support import pump_for, seed_views
 
 DASHBOARD = ["GetItem", "Query", "Query"]
-
-
-class DynamoDBCalls:
-    """The operation names asked of the services' DynamoDB client since the last `take`."""
-
-    def __init__(self) -> None:
-        self._seen: list[str] = []
-
-    def record(self, model: Any, **_: Any) -> None:
-        self._seen.append(model.name)
-
-    def take(self) -> list[str]:
-        seen, self._seen = self._seen, []
-        return seen
-
-
-@pytest.fixture
-def calls(api: Api) -> Iterator[DynamoDBCalls]:
-    client = aws.client("dynamodb", api.settings)
-    counter = DynamoDBCalls()
-    client.meta.events.register("before-call.dynamodb", counter.record)
-    yield counter
-    client.meta.events.unregister("before-call.dynamodb", counter.record)
 
 
 SOON = datetime(2026, 12, 10, 15, tzinfo=UTC)

@@ -7,41 +7,17 @@ so each test first makes a warm-up request, as a warm container would have.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from app import app
-from chalicelib.adapters import aws
 from chalicelib.reminders.unsubscribe import make_unsubscribe_token
-from tests.api.conftest import Api, body_of
+from tests.api.conftest import Api, DynamoDBCalls, body_of
 
 NOTE = {"type": "research_noted", "subject": "company", "text": "Acme builds payment rails."}
-
-
-class DynamoDBCalls:
-    """The operation names the client was asked for, in order, since the last `take`."""
-
-    def __init__(self) -> None:
-        self._seen: list[str] = []
-
-    def record(self, model: Any, **_: Any) -> None:
-        self._seen.append(model.name)
-
-    def take(self) -> list[str]:
-        seen, self._seen = self._seen, []
-        return seen
-
-
-@pytest.fixture
-def calls(api: Api) -> Iterator[DynamoDBCalls]:
-    client = aws.client("dynamodb", api.settings)
-    counter = DynamoDBCalls()
-    client.meta.events.register("before-call.dynamodb", counter.record)
-    yield counter
-    client.meta.events.unregister("before-call.dynamodb", counter.record)
 
 
 @pytest.fixture
