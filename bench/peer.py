@@ -3,15 +3,17 @@
 
 Both append 1,000 events over 100 streams one event per append (as commands do, round-robin
 over the streams), then read every stream back. Each side gets a fresh table with the same
-stream setting, and the sides take turns going first, so neither profits from a warmer moto.
+stream setting, and the two run interleaved in small blocks, taking turns to go first, so
+neither profits from a quieter moment of a shared machine or a warmer moto.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import statistics
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -26,6 +28,7 @@ from chalicelib.eventstore.port import NewEvent, StreamId
 from chalicelib.tables import EVENTS
 
 TOPIC = "rapport.domain.events:OutreachSent"
+READ_BLOCK = 10
 
 
 class PeerBenchError(Exception):
@@ -34,21 +37,13 @@ class PeerBenchError(Exception):
 
 @dataclass
 class Side:
-    """One store's totals over the rounds: requests per phase and each round's wall time."""
+    """One store's totals over every round: requests and wall time per phase."""
 
     name: str
     append: Tally = field(default_factory=Tally)
     read: Tally = field(default_factory=Tally)
-    append_seconds: list[float] = field(default_factory=list)
-    read_seconds: list[float] = field(default_factory=list)
-
-    @property
-    def append_wall(self) -> float:
-        return statistics.median(self.append_seconds)
-
-    @property
-    def read_wall(self) -> float:
-        return statistics.median(self.read_seconds)
+    append_seconds: float = 0.0
+    read_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -136,38 +131,57 @@ def peer_table_kwargs(name: str) -> dict[str, Any]:
     }
 
 
-def _run(stack: BenchStack, side: Side, store: Store, streams: int, per_stream: int) -> None:
+def _timed(stack: BenchStack, side: Side, phase: str, work: Callable[[], object]) -> None:
     started = time.perf_counter()
     with stack.counter.measure() as tally:
-        for version in range(1, per_stream + 1):
-            for stream in range(streams):
-                store.append(stream, version)
-    side.append_seconds.append(time.perf_counter() - started)
-    side.append.add(tally)
-    started = time.perf_counter()
-    with stack.counter.measure() as tally:
-        read = [store.read(stream) for stream in range(streams)]
-    side.read_seconds.append(time.perf_counter() - started)
-    side.read.add(tally)
-    for stream, data in enumerate(read):
-        if data != [_data(stream, v) for v in range(1, per_stream + 1)]:
-            raise PeerBenchError(f"{side.name} read stream {stream} back wrong")
+        work()
+    elapsed = time.perf_counter() - started
+    if phase == "append":
+        side.append.add(tally)
+        side.append_seconds += elapsed
+    else:
+        side.read.add(tally)
+        side.read_seconds += elapsed
+
+
+def _round(stack: BenchStack, pairs: list[tuple[Side, Store]], streams: int, per: int) -> None:
+    """Interleaves the two in small blocks, taking turns to go first, so a busy moment of
+    the machine falls on both alike: a block of appends is one version over every stream,
+    a block of reads is `READ_BLOCK` streams."""
+    for version in range(1, per + 1):
+        for side, store in pairs if version % 2 else reversed(pairs):
+            _timed(stack, side, "append", functools.partial(_append_all, store, version, streams))
+    for block, first in enumerate(range(0, streams, READ_BLOCK)):
+        wanted = range(first, min(streams, first + READ_BLOCK))
+        for side, store in pairs if block % 2 else reversed(pairs):
+            check = functools.partial(_check, store, wanted, per, side.name)
+            _timed(stack, side, "read", check)
+
+
+def _append_all(store: Store, version: int, streams: int) -> None:
+    for stream in range(streams):
+        store.append(stream, version)
+
+
+def _check(store: Store, streams: range, per_stream: int, name: str) -> None:
+    for stream in streams:
+        if store.read(stream) != [_data(stream, v) for v in range(1, per_stream + 1)]:
+            raise PeerBenchError(f"{name} read stream {stream} back wrong")
 
 
 def compare(stack: BenchStack, streams: int, per_stream: int, rounds: int) -> PeerResult:
-    """`rounds` rounds, each on fresh tables; Rapport goes first in even rounds."""
+    """`rounds` rounds, each on a fresh pair of tables."""
     rapport, peer = Side("Rapport DynamoDBEventStore"), Side("eventsourcing-dynamodb")
     client = stack.new_client()
     for round_ in range(rounds):
         ours, theirs = f"peer-rapport-{round_}", f"peer-es-{round_}"
         client.create_table(**EVENTS.create_table_kwargs(ours))
         client.create_table(**peer_table_kwargs(theirs))
-        turns: list[tuple[Side, Store]] = [
+        pairs: list[tuple[Side, Store]] = [
             (rapport, _Rapport(stack, ours)),
             (peer, _Peer(stack, theirs)),
         ]
-        for side, store in turns if round_ % 2 == 0 else reversed(turns):
-            _run(stack, side, store, streams, per_stream)
+        _round(stack, pairs, streams, per_stream)
         client.delete_table(TableName=ours)
         client.delete_table(TableName=theirs)
     return PeerResult(streams, per_stream, rounds, rapport, peer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.flatness import TIME_TOLERANCE, flatness, ratio
+from bench.flatness import NOISE_SECONDS, TIME_TOLERANCE, flatness, ratio
 from bench.markdown import ms, table, verdict
 from bench.missed import Missed, missed_cold_start, missed_rows, missed_scaling
 from bench.report_sections import cold_start_section, peer_section, throughput_section
@@ -147,7 +147,8 @@ def _scaling(levels: list[Level]) -> str:
     ]
     out.append(
         f"Flat means requests and items read identical at every size, and times within "
-        f"{TIME_TOLERANCE} x the smallest size:\n\n"
+        f"{TIME_TOLERANCE} x the smallest size (or within {NOISE_SECONDS * 1000:.0f} ms of it, "
+        "below which a difference is scheduler noise):\n\n"
         + table(
             [
                 "",

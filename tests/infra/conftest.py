@@ -38,13 +38,20 @@ if str(INFRA_DIR) not in sys.path:
 
 
 def _synthesize(stage: str, workdir: Path) -> Synthesized:
+    source_dir = workdir / "app"
+    shutil.copytree(FIXTURE_APP, source_dir)
+    return _synthesize_from(source_dir, stage, workdir)
+
+
+def _synthesize_from(source_dir: Path, stage: str, workdir: Path) -> Synthesized:
+    """Synthesizes one stage of the stack around the Chalice project in `source_dir`."""
     from aws_cdk import App
     from aws_cdk.assertions import Template
     from rapport_infra.stack import APP_CONTEXT, RapportStack
     from rapport_infra.stage import StageConfig
 
-    source_dir = workdir / "app"
-    shutil.copytree(FIXTURE_APP, source_dir)
+    if NODE_MISSING:
+        pytest.fail(NODE_MISSING)
     started = time.perf_counter()
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(workdir)
@@ -63,7 +70,7 @@ def _synthesize(stage: str, workdir: Path) -> Synthesized:
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
     """Both stages, built on first use: prod for most assertions, dev for what differs."""
     if NODE_MISSING:
-        pytest.skip(NODE_MISSING)
+        pytest.fail(NODE_MISSING)
     return {
         stage: _synthesize(stage, tmp_path_factory.mktemp(f"synth-{stage}"))
         for stage in STAGE_CONTEXT
