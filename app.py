@@ -1,23 +1,20 @@
-"""Rapport's AWS Lambda entry points. Wiring only: each route hands its request to a handler."""
+"""Rapport's AWS Lambda entry points. Wiring only: each route hands its request to a handler.
+
+The same package runs as four functions (API, authorizer, projector, sweep), so each entry
+point imports what it uses when first called: importing this module loads Chalice alone, and
+a cold authorizer never pays for pydantic, Jinja2 or the projections. Python caches modules,
+so a warm function pays nothing more.
+"""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, DynamoDBEvent, Rate, Response
 
-from chalicelib.api import (
-    contact_routes,
-    read_routes,
-    settings_routes,
-    unsubscribe_routes,
-    web_routes,
-)
-from chalicelib.api.authorizer import authorizer_context
 from chalicelib.api.chalice_glue import respond
-from chalicelib.api.openapi import openapi_document
-from chalicelib.bootstrap import services
-from chalicelib.reminders import handlers as reminder_handlers
+from chalicelib.api.media_types import UNSUBSCRIBE_POST
 
 app = Chalice(app_name="rapport")
 
@@ -30,6 +27,9 @@ EVENTS_STREAM_ARN = os.environ.get(
 
 @app.authorizer(ttl_seconds=300)
 def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
+    from chalicelib.api.authorizer import authorizer_context
+    from chalicelib.bootstrap import services
+
     context = authorizer_context(services().verifier, auth_request.token)
     return AuthResponse(
         routes=["*"], principal_id=context.get("user_id", "anonymous"), context=context
@@ -43,86 +43,121 @@ def health() -> dict[str, str]:
 
 @app.route("/")
 def dashboard_page() -> Response:
+    from chalicelib.api import web_routes
+
     return respond(web_routes.page, app.current_request)
 
 
 @app.route("/assets/{name}")
 def dashboard_asset(name: str) -> Response:
+    from chalicelib.api import web_routes
+
     return respond(web_routes.asset, app.current_request)
 
 
 @app.route("/openapi.json")
 def openapi() -> Response:
+    from chalicelib.api.openapi import openapi_document
+
     return Response(body=openapi_document(), headers={"Content-Type": "application/json"})
 
 
 @app.route("/contacts", methods=["POST"], authorizer=jwt_auth)
 def create_contact() -> Response:
+    from chalicelib.api import contact_routes
+
     return respond(contact_routes.create_contact, app.current_request)
-
-
-@app.route("/contacts/{contact_id}", methods=["GET"], authorizer=jwt_auth)
-def get_contact(contact_id: str) -> Response:
-    return respond(contact_routes.get_contact, app.current_request)
 
 
 @app.route("/contacts", methods=["GET"], authorizer=jwt_auth)
 def list_contacts() -> Response:
+    from chalicelib.api import read_routes
+
     return respond(read_routes.list_contacts, app.current_request)
+
+
+@app.route("/contacts/{contact_id}", methods=["GET"], authorizer=jwt_auth)
+def get_contact(contact_id: str) -> Response:
+    from chalicelib.api import contact_routes
+
+    return respond(contact_routes.get_contact, app.current_request)
 
 
 @app.route("/contacts/{contact_id}", methods=["DELETE"], authorizer=jwt_auth)
 def delete_contact(contact_id: str) -> Response:
+    from chalicelib.api import read_routes
+
     return respond(read_routes.delete_contact, app.current_request)
-
-
-@app.route("/dashboard", methods=["GET"], authorizer=jwt_auth)
-def dashboard() -> Response:
-    return respond(read_routes.dashboard, app.current_request)
-
-
-@app.route("/tenant/dashboard", methods=["GET"], authorizer=jwt_auth)
-def tenant_dashboard() -> Response:
-    return respond(read_routes.tenant_dashboard, app.current_request)
 
 
 @app.route("/contacts/{contact_id}/events", methods=["GET"], authorizer=jwt_auth)
 def list_events(contact_id: str) -> Response:
+    from chalicelib.api import contact_routes
+
     return respond(contact_routes.list_events, app.current_request)
 
 
 @app.route("/contacts/{contact_id}/events", methods=["POST"], authorizer=jwt_auth)
 def record_step(contact_id: str) -> Response:
+    from chalicelib.api import contact_routes
+
     return respond(contact_routes.record_step, app.current_request)
+
+
+@app.route("/dashboard", methods=["GET"], authorizer=jwt_auth)
+def dashboard() -> Response:
+    from chalicelib.api import read_routes
+
+    return respond(read_routes.dashboard, app.current_request)
+
+
+@app.route("/tenant/dashboard", methods=["GET"], authorizer=jwt_auth)
+def tenant_dashboard() -> Response:
+    from chalicelib.api import read_routes
+
+    return respond(read_routes.tenant_dashboard, app.current_request)
 
 
 @app.route("/me/settings", methods=["GET"], authorizer=jwt_auth)
 def get_settings() -> Response:
+    from chalicelib.api import settings_routes
+
     return respond(settings_routes.get_settings, app.current_request)
 
 
 @app.route("/me/settings", methods=["PUT"], authorizer=jwt_auth)
 def put_settings() -> Response:
+    from chalicelib.api import settings_routes
+
     return respond(settings_routes.put_settings, app.current_request)
 
 
 @app.route("/unsubscribe", methods=["GET"])
 def unsubscribe_page() -> Response:
+    from chalicelib.api import unsubscribe_routes
+
     return respond(unsubscribe_routes.confirm_page, app.current_request)
 
 
-@app.route("/unsubscribe", methods=["POST"], content_types=unsubscribe_routes.CONTENT_TYPES)
+@app.route("/unsubscribe", methods=["POST"], content_types=UNSUBSCRIBE_POST)
 def unsubscribe() -> Response:
+    from chalicelib.api import unsubscribe_routes
+
     return respond(unsubscribe_routes.unsubscribe, app.current_request)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def send_reminders(event: object) -> None:
-    reminder_handlers.send_reminders(services())
+    from chalicelib.bootstrap import services
+    from chalicelib.reminders import handlers
+
+    handlers.send_reminders(services())
 
 
 @app.on_dynamodb_record(
     stream_arn=EVENTS_STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON"
 )
-def project_events(event: DynamoDBEvent) -> dict[str, list[dict[str, str]]]:
+def project_events(event: DynamoDBEvent) -> dict[str, Any]:
+    from chalicelib.bootstrap import services
+
     return services().projector.handle(event.to_dict())

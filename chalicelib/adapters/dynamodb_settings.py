@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from chalicelib.domain.user_settings import UserSettings
 
 SETTINGS_SK = "SETTINGS"
@@ -34,13 +36,32 @@ class DynamoDBSettingsRepository:
         return UserSettings.model_validate(json.loads(item["settings"]["S"]))
 
     def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
-        self._client.put_item(
-            TableName=self._table,
-            Item={
-                "PK": {"S": settings_pk(tenant_id, user_id)},
-                "SK": {"S": SETTINGS_SK},
-                "tenant_id": {"S": tenant_id},
-                "user_id": {"S": user_id},
-                "settings": {"S": settings.model_dump_json()},
-            },
-        )
+        self._client.put_item(TableName=self._table, Item=_item(tenant_id, user_id, settings))
+
+    def get_or_create(self, tenant_id: str, user_id: str, default: UserSettings) -> UserSettings:
+        """One conditional write: it saves `default`, or fails and hands back what is saved."""
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=_item(tenant_id, user_id, default),
+                ConditionExpression="attribute_not_exists(PK)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            saved = error.response.get("Item")
+            if saved is None:  # an endpoint that does not return the item: read it
+                return self.get(tenant_id, user_id) or default
+            return UserSettings.model_validate(json.loads(saved["settings"]["S"]))
+        return default
+
+
+def _item(tenant_id: str, user_id: str, settings: UserSettings) -> dict[str, Any]:
+    return {
+        "PK": {"S": settings_pk(tenant_id, user_id)},
+        "SK": {"S": SETTINGS_SK},
+        "tenant_id": {"S": tenant_id},
+        "user_id": {"S": user_id},
+        "settings": {"S": settings.model_dump_json()},
+    }

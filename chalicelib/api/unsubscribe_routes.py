@@ -23,13 +23,6 @@ from chalicelib.reminders.unsubscribe import (
 )
 
 HTML = "text/html; charset=utf-8"
-# What a POST may come as: RFC 8058 one-click requests and the confirmation page send forms.
-CONTENT_TYPES = [
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "text/plain",
-    "application/json",
-]
 # The token is in the URL: keep it out of caches and Referer headers, and let the page do
 # nothing but show itself and post its own form.
 _HEADERS = {

@@ -96,7 +96,7 @@ class ContactCommands:
         self, caller: Caller, details: ev.ContactAdded, idempotency: IdempotencyRequest | None
     ) -> CommandOutcome:
         """Starts a new contact's stream with `contact_added`."""
-        self._remember_email(caller)
+        self._remembered_settings(caller)  # also warms the cache _try_append reads
         generation = attempt = 0
         while attempt < self._max_attempts:
             contact_id = (
@@ -206,11 +206,11 @@ class ContactCommands:
             return None
         return CommandOutcome(201, body)
 
-    def _remember_email(self, caller: Caller) -> None:
+    def _remembered_settings(self, caller: Caller) -> UserSettings:
         """Reminders need an address long after the token is gone: a user's first contact
-        saves default settings with the token's email (one extra write, once per user)."""
-        if caller.email and self._settings.get(caller.tenant_id, caller.user_id) is None:
-            self._settings.put(caller.tenant_id, caller.user_id, UserSettings(email=caller.email))
+        saves default settings with the token's email, in the same request that reads them."""
+        default = UserSettings(email=caller.email or None)
+        return self._settings.get_or_create(caller.tenant_id, caller.user_id, default)
 
     def _user_settings(self, caller: Caller) -> UserSettings:
         saved = self._settings.get(caller.tenant_id, caller.user_id)

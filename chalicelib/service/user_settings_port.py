@@ -21,6 +21,10 @@ class SettingsRepository(Protocol):
         """Saves the settings, replacing earlier ones."""
         ...
 
+    def get_or_create(self, tenant_id: str, user_id: str, default: UserSettings) -> UserSettings:
+        """The saved settings; if there are none, saves `default` and returns it."""
+        ...
+
 
 class InMemorySettingsRepository:
     """Settings in a dict, for tests and benchmarks of the domain alone."""
@@ -33,6 +37,9 @@ class InMemorySettingsRepository:
 
     def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
         self._items[(tenant_id, user_id)] = settings
+
+    def get_or_create(self, tenant_id: str, user_id: str, default: UserSettings) -> UserSettings:
+        return self._items.setdefault((tenant_id, user_id), default)
 
 
 class CachedSettings:
@@ -65,3 +72,15 @@ class CachedSettings:
         self._repository.put(tenant_id, user_id, settings)
         with self._lock:
             self._cache[(tenant_id, user_id)] = (self._clock.now(), settings)
+
+    def get_or_create(self, tenant_id: str, user_id: str, default: UserSettings) -> UserSettings:
+        key = (tenant_id, user_id)
+        now = self._clock.now()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None and cached[1] is not None and now - cached[0] < self._ttl:
+            return cached[1]
+        settings = self._repository.get_or_create(tenant_id, user_id, default)
+        with self._lock:
+            self._cache[key] = (now, settings)
+        return settings

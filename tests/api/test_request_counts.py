@@ -86,9 +86,27 @@ def test_a_users_very_first_contact_also_saves_their_settings_once(
 ) -> None:
     token = api.token(user="newcomer")
     assert api.call("POST", "/contacts", {"name": "Bo"}, token=token).status_code == 201
-    assert calls.take() == ["GetItem", "PutItem", "PutItem"]  # settings read, saved; the event
+    # One conditional PutItem saves the settings (or hands back saved ones); then the event.
+    assert calls.take() == ["PutItem", "PutItem"]
     assert api.call("POST", "/contacts", {"name": "Cy"}, token=token).status_code == 201
     assert calls.take() == ["PutItem"]
+
+
+def test_a_cold_cache_never_overwrites_saved_settings_and_still_costs_two_writes(
+    api: Api, calls: DynamoDBCalls
+) -> None:
+    token = api.token(user="returning")
+    saved = {"timezone": "Asia/Tokyo", "email": "other@example.com"}
+    assert api.call("PUT", "/me/settings", saved, token=token).status_code == 200
+    api.clock.advance(timedelta(minutes=5))  # the settings cache has expired
+    calls.take()
+
+    assert api.call("POST", "/contacts", {"name": "Di"}, token=token).status_code == 201
+
+    assert calls.take() == ["PutItem", "PutItem"]
+    settings = body_of(api.call("GET", "/me/settings", token=token))
+    assert settings["timezone"] == "Asia/Tokyo"
+    assert settings["email"] == "other@example.com"
 
 
 @pytest.mark.parametrize("suffix", ["", "/events"])

@@ -1,0 +1,10 @@
+"""Media types routes accept; a module of its own so app.py can name them without loading
+the handlers (see app.py on cold starts)."""
+
+# What an unsubscribe POST may come as: RFC 8058 one-click requests and the page send forms.
+UNSUBSCRIBE_POST = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "text/plain",
+    "application/json",
+]
