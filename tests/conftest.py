@@ -11,6 +11,7 @@ import pytest
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 
+from chalicelib import bootstrap
 from chalicelib.adapters import aws
 from chalicelib.adapters.table_setup import create_tables
 from chalicelib.clock import FixedClock
@@ -79,3 +80,12 @@ def aws_mock(
 def clock() -> FixedClock:
     """Thursday 26 November 2026, 14:00 UTC; tests move it forward explicitly."""
     return FixedClock(datetime(2026, 11, 26, 14, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def services(aws_mock: None, settings: Settings, clock: FixedClock) -> Iterator[bootstrap.Services]:
+    """The app's services on moto with the test's clock, installed as the process's own."""
+    built = bootstrap.Services(settings, clock=clock, sleep=lambda _: None)
+    bootstrap.install(built)
+    yield built
+    bootstrap.install(None)

@@ -61,14 +61,6 @@ def body_of(response: Any) -> Any:
 
 
 @pytest.fixture
-def services(aws_mock: None, settings: Settings, clock: FixedClock) -> Iterator[bootstrap.Services]:
-    built = bootstrap.Services(settings, clock=clock, sleep=lambda _: None)
-    bootstrap.install(built)
-    yield built
-    bootstrap.install(None)
-
-
-@pytest.fixture
 def api(services: bootstrap.Services, settings: Settings, clock: FixedClock) -> Iterator[Api]:
     with Client(app) as client:
         yield Api(client, settings, clock)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,18 +9,8 @@ import pytest
 from chalicelib import bootstrap
 from chalicelib.adapters import aws
 from chalicelib.auth.identity import Identity
-from chalicelib.clock import FixedClock
 from chalicelib.projections.stream_pump import StreamPump
-from chalicelib.settings import Settings
 from tests.projections.support import pump_for
-
-
-@pytest.fixture
-def services(aws_mock: None, settings: Settings, clock: FixedClock) -> Iterator[bootstrap.Services]:
-    built = bootstrap.Services(settings, clock=clock, sleep=lambda _: None)
-    bootstrap.install(built)
-    yield built
-    bootstrap.install(None)
 
 
 @pytest.fixture
