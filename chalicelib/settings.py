@@ -52,7 +52,3 @@ class Settings(BaseModel):
         if "region" not in values and env.get("AWS_DEFAULT_REGION"):
             values["region"] = env["AWS_DEFAULT_REGION"]
         return cls.model_validate(values)
-
-    @property
-    def uses_jwks(self) -> bool:
-        return bool(self.auth_jwks_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
@@ -178,6 +178,3 @@ class ErrorBody(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"]
-
-
-Limit = Annotated[int, Field(ge=1, le=100)]

@@ -70,10 +70,6 @@ class CommandOutcome:
         return int(self.body["contact"]["version"])
 
 
-def _no_sleep(seconds: float) -> None:
-    """Tests inject this: retries then depend on the store's answers only, never on timing."""
-
-
 class ContactCommands:
     """Adds contacts and records their steps."""
 

@@ -57,30 +57,34 @@ class CachedSettings:
         self._lock = threading.Lock()
 
     def get(self, tenant_id: str, user_id: str) -> UserSettings | None:
-        key = (tenant_id, user_id)
-        now = self._clock.now()
-        with self._lock:
-            cached = self._cache.get(key)
-        if cached is not None and now - cached[0] < self._ttl:
-            return cached[1]
-        settings = self._repository.get(tenant_id, user_id)
-        with self._lock:
-            self._cache[key] = (now, settings)
-        return settings
+        cached = self._fresh(tenant_id, user_id)
+        if cached is not None:
+            return cached[0]
+        return self._remember(tenant_id, user_id, self._repository.get(tenant_id, user_id))
 
     def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
         self._repository.put(tenant_id, user_id, settings)
-        with self._lock:
-            self._cache[(tenant_id, user_id)] = (self._clock.now(), settings)
+        self._remember(tenant_id, user_id, settings)
 
     def get_or_create(self, tenant_id: str, user_id: str, default: UserSettings) -> UserSettings:
-        key = (tenant_id, user_id)
-        now = self._clock.now()
+        cached = self._fresh(tenant_id, user_id)
+        if cached is not None and cached[0] is not None:
+            return cached[0]
+        created = self._repository.get_or_create(tenant_id, user_id, default)
+        self._remember(tenant_id, user_id, created)
+        return created
+
+    def _fresh(self, tenant_id: str, user_id: str) -> tuple[UserSettings | None] | None:
+        """The cached answer (possibly "none saved") if younger than `ttl`, else None."""
         with self._lock:
-            cached = self._cache.get(key)
-        if cached is not None and cached[1] is not None and now - cached[0] < self._ttl:
-            return cached[1]
-        settings = self._repository.get_or_create(tenant_id, user_id, default)
+            cached = self._cache.get((tenant_id, user_id))
+        if cached is None or self._clock.now() - cached[0] >= self._ttl:
+            return None
+        return (cached[1],)
+
+    def _remember(
+        self, tenant_id: str, user_id: str, settings: UserSettings | None
+    ) -> UserSettings | None:
         with self._lock:
-            self._cache[key] = (now, settings)
+            self._cache[(tenant_id, user_id)] = (self._clock.now(), settings)
         return settings
