@@ -149,9 +149,8 @@ def unsubscribe() -> Response:
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def send_reminders(event: object) -> None:
     from chalicelib.bootstrap import services
-    from chalicelib.reminders import handlers
 
-    handlers.send_reminders(services())
+    services().reminder_sweep.run()
 
 
 @app.on_dynamodb_record(

@@ -20,7 +20,7 @@ from eventsourcing_dynamodb.recorders import DynamoAggregateRecorder
 
 from bench.peer import TOPIC, peer_table_kwargs
 from bench.stack import CLIENT_CONFIG, BenchStack
-from chalicelib.eventstore.dynamodb import DynamoDBEventStore
+from chalicelib import bootstrap
 from chalicelib.eventstore.port import ConcurrencyError, NewEvent, StreamId
 from chalicelib.tables import EVENTS
 
@@ -51,7 +51,7 @@ class RaceOutcome:
 def rapport_race(stack: BenchStack) -> RaceOutcome:
     client = stack.new_client()
     client.create_table(**EVENTS.create_table_kwargs("race-rapport"))
-    store = DynamoDBEventStore(client, "race-rapport")
+    store = bootstrap.event_store_on(client, "race-rapport")
     stream = StreamId("race", "contact")
     now = stack.clock.now()
 

@@ -31,6 +31,8 @@ class Flatness:
     # The largest growth in seconds over the first size, for the noise floor.
     wall_growth: float
     outside_endpoint_growth: float
+    # Every DynamoDB operation it made at any size (what a time that grew may be due to).
+    operations: frozenset[str] = frozenset()
 
     @property
     def requests_flat(self) -> bool:
@@ -65,6 +67,7 @@ def flatness(levels: Sequence[Level]) -> list[Flatness]:
                 max(ratio(t.outside_endpoint, base.outside_endpoint) for t in timed),
                 max(t.wall - base.wall for t in timed),
                 max(t.outside_endpoint - base.outside_endpoint for t in timed),
+                frozenset(name for t in timed for name in t.tally.calls),
             )
         )
     return found

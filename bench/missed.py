@@ -22,20 +22,6 @@ _ROW_FIXES = {
         "(the response needs the settings for `next_action`), making it 2 requests; or save "
         "the settings at sign-up / the first `GET /me/settings`, off the command path",
     ),
-    "the dashboard": (
-        "three item collections: a GetItem of the `STATS` counters, a Query of the `agenda` "
-        "index (due actions) and a Query of the `interviews` index (upcoming)",
-        "have the projector keep one dashboard item per user in the same transaction as the "
-        "view (the counters plus bounded lists of the next agenda entries and interviews; the "
-        "reader filters by now), read with one GetItem; or restate the goal for dashboards "
-        "as 3 requests flat in the number of contacts, which is met",
-    ),
-    "the tenant dashboard (coach)": (
-        "as the dashboard, on the tenant's counters and the tenant-wide indexes",
-        "as the dashboard, but a single per-tenant item becomes a write hot spot for every "
-        "projector of the tenant: shard it (read N items with one BatchGetItem) or keep the "
-        "3 requests, which stay flat in the number of contacts",
-    ),
 }
 _MOTO_QUERY = (
     "moto's `Table.query` walks every item of the table and sorts the matches "
@@ -100,15 +86,24 @@ def missed_scaling(flat: list[Flatness]) -> list[Missed]:
                 Missed(
                     f"{measure.name}: time flat (<= {TIME_TOLERANCE} x the smallest size)",
                     f"wall time x{measure.wall:.2f}; {own}",
-                    _MOTO_QUERY
-                    if measure.own_time_flat
-                    else f"{_MOTO_QUERY}; Rapport's own time grew too: not analysed yet",
+                    _time_reason(measure),
                     "nothing in Rapport while requests and items read stay flat: measure wall "
                     "time against DynamoDB itself (or DynamoDB Local), where a Query's cost "
-                    "follows the items it returns",
+                    "follows the items it returns"
+                    if "Query" in measure.operations
+                    else "not analysed yet",
                 )
             )
     return found
+
+
+def _time_reason(measure: Flatness) -> str:
+    if "Query" not in measure.operations:
+        made = ", ".join(sorted(measure.operations))
+        return f"it makes no Query ({made}): not analysed yet"
+    if measure.own_time_flat:
+        return _MOTO_QUERY
+    return f"{_MOTO_QUERY}; Rapport's own time grew too: not analysed yet"
 
 
 def _ms(seconds: float) -> str:

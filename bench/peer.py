@@ -23,7 +23,7 @@ from eventsourcing_dynamodb.recorders import DynamoAggregateRecorder
 
 from bench.counting import Tally
 from bench.stack import CLIENT_CONFIG, BenchStack
-from chalicelib.eventstore.dynamodb import DynamoDBEventStore
+from chalicelib import bootstrap
 from chalicelib.eventstore.port import NewEvent, StreamId
 from chalicelib.tables import EVENTS
 
@@ -77,7 +77,7 @@ class Store(Protocol):
 
 class _Rapport:
     def __init__(self, stack: BenchStack, table: str) -> None:
-        self._store = DynamoDBEventStore(stack.new_client(), table)
+        self._store = bootstrap.event_store_on(stack.new_client(), table)
         self._now = stack.clock.now()
 
     def append(self, stream: int, version: int) -> None:

@@ -78,7 +78,7 @@ def _contacts(stack: BenchStack, users: int, contacts_per_user: int) -> list[Wri
 
 
 def _add(commands: ContactCommands, caller: Identity, added: ev.ContactAdded) -> Step:
-    contact_id = commands.add_contact(caller, added, None).body["contact"]["contact_id"]
+    contact_id = commands.add_contact(caller, added, None).contact_id
     return caller, contact_id
 
 
@@ -169,9 +169,7 @@ def measure_single_event(stack: BenchStack, runs: int) -> Row:
     caller = Identity("p-single", TENANT, "p-single@example.com")
     commands = stack.services.commands
     contact_ids = [
-        commands.add_contact(caller, ev.ContactAdded(name=f"Single {i}"), None).body["contact"][
-            "contact_id"
-        ]
+        commands.add_contact(caller, ev.ContactAdded(name=f"Single {i}"), None).contact_id
         for i in range(runs)
     ]
     stack.drain()

@@ -5,10 +5,15 @@ from __future__ import annotations
 from bench.flatness import NOISE_SECONDS, TIME_TOLERANCE, flatness, ratio
 from bench.markdown import ms, table, verdict
 from bench.missed import Missed, missed_cold_start, missed_rows, missed_scaling
-from bench.report_sections import cold_start_section, peer_section, throughput_section
+from bench.report_sections import (
+    cold_start_section,
+    dashboards_read,
+    peer_section,
+    throughput_section,
+)
 from bench.results import Row
 from bench.run import BenchRun
-from bench.scaling import Level, Timed
+from bench.scaling import CONTACTS_PER_USER, Level, Timed
 
 COMMAND = ".venv/bin/python -m bench --out docs/benchmarks.md"
 
@@ -123,8 +128,10 @@ def _scaling(levels: list[Level]) -> str:
     out = [
         f"A due set of the same size ({levels[0].due_reminders} reminders, fresh contacts each "
         f"sweep, {len(levels[0].sweep.tallies)} sweep(s) per size) at every size; background "
-        "contacts in one tenant, 1,000 per user, with reminders in the due index that are not "
-        "due yet and agenda items the dashboards read. Ratios are to the smallest size. "
+        f"contacts in one tenant, {CONTACTS_PER_USER:,} per user, with reminders in the due "
+        "index that are not due yet and agenda entries on the dashboards the projector keeps "
+        "(each user's, and the tenant's shards, seeded as `dashboard.expected` over the "
+        "views). Ratios are to the smallest size. "
         '"Outside endpoint" is wall time minus the time spent inside calls to the endpoint '
         "(DynamoDB, and SES for the sweep's emails): Rapport's own work. moto's items are "
         "frozen out of the garbage collector after seeding, so a collection does not walk "
@@ -136,6 +143,7 @@ def _scaling(levels: list[Level]) -> str:
         ("The tenant dashboard", lambda level: level.tenant_dashboard),
     ):
         out.append(f"**{name}**\n\n" + _level_table(levels, [pick(level) for level in levels]))
+    out.append(dashboards_read(levels))
     verdicts = [
         [
             f.name,

@@ -1,4 +1,5 @@
-"""The report's sections on cold start, projector throughput and the peer comparison."""
+"""The report's sections on cold start, projector throughput and the peer comparison, and
+what reading a dashboard cost at each size of the scaling section."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from bench.markdown import ms, table, verdict
 from bench.peer import PeerResult, Side
 from bench.projector_load import Throughput
 from bench.results import Row
+from bench.scaling import Level, Timed
+from chalicelib.projections.dashboard import TENANT_SHARDS
 
 
 def cold_start_section(cold: ColdStart) -> str:
@@ -141,4 +144,34 @@ def peer_section(result: PeerResult, races: list[RaceOutcome]) -> str:
                 ["Store", "Writer B was told", "Stream after", "v2 is", "A's write lost"], race_rows
             ),
         ]
+    )
+
+
+def _read_cost(timed: Timed) -> str:
+    tally = timed.tally
+    calls = ", ".join(f"{name} {count}" for name, count in tally.calls.most_common())
+    requests = f"{tally.requests} request{'s' if tally.requests != 1 else ''}"
+    return f"{requests} ({calls}), {tally.items_read} item(s) read"
+
+
+def _costs(levels: list[Level], timed: list[Timed]) -> str:
+    costs = [_read_cost(t) for t in timed]
+    if len(set(costs)) == 1:
+        sizes = ", ".join(f"{level.contacts:,}" for level in levels)
+        return f"**{costs[0]}** at every size ({sizes} contacts)"
+    return "; ".join(
+        f"{level.contacts:,} contacts: {cost}" for level, cost in zip(levels, costs, strict=True)
+    )
+
+
+def dashboards_read(levels: list[Level]) -> str:
+    """What one read of each dashboard cost, as counted above, size by size."""
+    user = _costs(levels, [level.dashboard for level in levels])
+    tenant = _costs(levels, [level.tenant_dashboard for level in levels])
+    return (
+        f"Reading a dashboard, as counted: the dashboard (`GET /dashboard`) is {user}; the "
+        f"tenant dashboard (`GET /tenant/dashboard`, one read of its {TENANT_SHARDS} shard "
+        f"keys) is {tenant}. Each reads only the items the projector keeps for it (a user's "
+        "dashboard item, a tenant's shard items, each with counters and bounded lists of the "
+        "earliest due actions and interviews), never an index of contacts."
     )

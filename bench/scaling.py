@@ -1,7 +1,8 @@
 """The sweep and the dashboards as the table grows: 1k, 10k and 50k contacts, the same due set.
 
-Background contacts (users of 1,000 contacts each, in one tenant) are seeded in the
-projector's shape (see seeding.py); their reminders sit in the due index with send times after
+Background contacts (users of 125 contacts each, in one tenant, so that even the smallest size
+has a user in every shard of the tenant dashboard) are seeded in the projector's shape (see
+seeding.py), dashboards included; their reminders sit in the due index with send times after
 the sweep, and on the agenda before the dashboard's "now". At each size a fresh due set of
 contacts is written through the application (real events, projected by the same builders),
 swept once, then re-projected so it leaves the due index before the next size.
@@ -25,7 +26,8 @@ from chalicelib.eventstore.port import StreamId
 
 SCALE_TENANT = "bench-scale"
 DUE_TENANT = "bench-due"
-CONTACTS_PER_USER = 1000
+# 8 users at the smallest size: student000-007 fall in the 8 shards of the tenant dashboard.
+CONTACTS_PER_USER = 125
 # Due set: contacts added at START are due at once; the sweep runs two days later.
 SWEEP_AT = START + timedelta(days=2)
 # Background contacts are added after the sweep (not due for it) and before the dashboard.
@@ -104,17 +106,21 @@ def _timed(stack: BenchStack, repeats: int, call: Callable[[], object]) -> Timed
 
 
 def _seed_background(seeder: Seeder, start: int, stop: int) -> int:
-    written = 0
-    for first in range(start, stop, CONTACTS_PER_USER):
-        user = _user(first // CONTACTS_PER_USER)
+    """Contacts `start` to `stop`, then every dashboard over all of them; returns how many
+    items of the tenant the table holds."""
+    first = start
+    while first < stop:
+        index = first // CONTACTS_PER_USER
+        user = _user(index)
         seeder.save_settings(SCALE_TENANT, user, SETTINGS)
-        last = min(stop, first + CONTACTS_PER_USER)
+        last = min(stop, (index + 1) * CONTACTS_PER_USER)
         states = (
             background_state(SCALE_TENANT, user, i, BACKGROUND_ADDED) for i in range(first, last)
         )
-        written += seeder.write_states(SCALE_TENANT, states, SETTINGS)
-    seeder.write_counters()
-    return written
+        seeder.write_states(SCALE_TENANT, states, SETTINGS)
+        first = last
+    seeder.write_dashboards()
+    return seeder.stored_items(SCALE_TENANT)
 
 
 def _due_set(stack: BenchStack, label: str, users: int, per_user: int) -> list[StreamId]:
@@ -126,7 +132,7 @@ def _due_set(stack: BenchStack, label: str, users: int, per_user: int) -> list[S
         for c in range(per_user):
             added = ev.ContactAdded(name=f"Due {label} {u}-{c}", company="Hooli")
             outcome = stack.services.commands.add_contact(caller, added, None)
-            streams.append(StreamId(DUE_TENANT, outcome.body["contact"]["contact_id"]))
+            streams.append(StreamId(DUE_TENANT, outcome.contact_id))
     return streams
 
 
@@ -136,13 +142,16 @@ def measure_levels(
     """Grows the table to each size in turn and measures the sweep and the dashboards there."""
     settings = stack.settings
     seeder = Seeder(
-        stack.new_client(), settings.views_table, settings.events_table, settings.due_shards
+        stack.new_client(),
+        settings.views_table,
+        stack.services.adapters.settings_store,
+        settings.due_shards,
     )
     _warm_up(stack, seeder)
-    seeded = items = 0
+    seeded = 0
     levels = []
     for size in sizes:
-        items += _seed_background(seeder, seeded, size)
+        items = _seed_background(seeder, seeded, size)
         seeded = size
         # moto's items live in this process: frozen, a garbage collection no longer walks
         # millions of them in the middle of the code being timed.

@@ -12,7 +12,7 @@ import os
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -23,8 +23,10 @@ from chalicelib import bootstrap
 from chalicelib.adapters import aws
 from chalicelib.adapters.table_setup import create_tables
 from chalicelib.clock import FixedClock
-from chalicelib.projections.stream_pump import StreamPump
 from chalicelib.settings import Settings
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.stream_pump import StreamPump
 
 # Fake credentials only: nothing here may ever reach a real AWS account.
 BENCH_ENV = {
@@ -79,9 +81,7 @@ class BenchStack:
     def pump(self) -> StreamPump:
         """The events table's stream, delivered to the projector as Lambda would."""
         if self._pump is None:
-            self._pump = StreamPump.for_table(
-                self.settings, self.settings.events_table, self.services.projector.handle
-            )
+            self._pump = self.services.stream_pump()
         return self._pump
 
     def drain(self) -> None:
@@ -97,7 +97,7 @@ class BenchStack:
         _reset(self.endpoint_url)
         _prepare(self.settings)
         self.clock.set(START)
-        self.services = bootstrap.Services(self.settings, clock=self.clock, sleep=_no_sleep)
+        self.services = bootstrap.for_aws(self.settings, clock=self.clock, sleep=_no_sleep)
         bootstrap.install(self.services)
         self._pump = None
 
@@ -133,7 +133,7 @@ def start_stack() -> BenchStack:
     aws.reset_clients()
     _prepare(settings)
     clock = FixedClock(START)
-    services = bootstrap.Services(settings, clock=clock, sleep=_no_sleep)
+    services = bootstrap.for_aws(settings, clock=clock, sleep=_no_sleep)
     bootstrap.install(services)
     stack = BenchStack(server, endpoint, settings, clock, services)
     stack.counter.attach(aws.client("dynamodb", settings))

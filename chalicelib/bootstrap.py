@@ -1,8 +1,14 @@
 """The composition root: the one place where concrete adapters are chosen and wired.
 
-Built lazily on first use (never at import, so cold starts stay cheap and Chalice's test
-client can apply a stage's environment first), then reused by every invocation of a warm Lambda.
-Tests build their own `Services` with fakes or moto-backed adapters and install them here.
+`bootstrap(adapters, settings, ...)` takes its adapters as arguments (cosmicpython's
+`bootstrap`) and every entry point builds through it: the Lambda functions (`services()`, from
+the environment), the dev stack, the CLI, the bench and the tests. `AwsAdapters` are DynamoDB
+and SES (or the outbox folder, locally); `MemoryAdapters` are the in-memory fakes that the
+unit tests and the bench use without moto. No other module constructs an adapter.
+
+Everything is built lazily on first use (never at import, so cold starts stay cheap and
+Chalice's test client can apply a stage's environment first), then reused by every invocation
+of a warm Lambda.
 """
 
 from __future__ import annotations
@@ -12,46 +18,189 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-from chalicelib.adapters import aws
-from chalicelib.adapters.dynamodb_settings import DynamoDBSettingsRepository
-from chalicelib.adapters.ses_mailer import SesMailer
 from chalicelib.auth.verifier import TokenVerifier
 from chalicelib.clock import Clock, SystemClock
-from chalicelib.eventstore.dynamodb import DynamoDBEventStore
 from chalicelib.eventstore.port import EventStore
 from chalicelib.projections.cursor import CursorSigner, signing_key
 from chalicelib.projections.projector import Projector
 from chalicelib.projections.read_models import ReadModels
-from chalicelib.projections.views_table import ViewsTable
+from chalicelib.projections.replay import EventsSnapshot
 from chalicelib.reminders.mailer import Mailer
 from chalicelib.reminders.sweep import ReminderSweep
-from chalicelib.reminders.wiring import build_sweep
+from chalicelib.reminders.sweep_report import SweepConfig
+from chalicelib.retry import RetryPolicy
 from chalicelib.service.commands import ContactCommands
 from chalicelib.service.erasure import ErasureService
 from chalicelib.service.queries import ContactQueries
 from chalicelib.service.user_settings_port import CachedSettings, SettingsRepository
 from chalicelib.settings import Settings
+from chalicelib.viewstore.port import ViewStore
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.stream_pump import Deliver, StreamPump
+
+
+class Adapters(Protocol):
+    """The outside world, as the services need it."""
+
+    @property
+    def event_store(self) -> EventStore: ...
+
+    @property
+    def view_store(self) -> ViewStore: ...
+
+    @property
+    def settings_store(self) -> SettingsRepository:
+        """Always read fresh: the projector and the sweep must see the saved settings."""
+        ...
+
+    @property
+    def mailer(self) -> Mailer: ...
+
+    def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
+        """Every stream and saved settings (operators' rebuild and verify)."""
+        ...
+
+    def stream_pump(self, deliver: Deliver, **options: Any) -> StreamPump:
+        """The events stream delivered where no Lambda runs (tests, `pump`, `dev`)."""
+        ...
+
+
+class AwsAdapters:
+    """DynamoDB for events, settings and read models; SES, or `.eml` files in `outbox`."""
+
+    def __init__(self, settings: Settings, *, outbox: Path | None = None, clock: Clock) -> None:
+        self._settings = settings
+        self._outbox = outbox
+        self._clock = clock
+
+    @cached_property
+    def dynamodb(self) -> Any:
+        from chalicelib.adapters import aws
+
+        return aws.client("dynamodb", self._settings)
+
+    @cached_property
+    def event_store(self) -> EventStore:
+        from chalicelib.eventstore.dynamodb import DynamoDBEventStore
+
+        return DynamoDBEventStore(self.dynamodb, self._settings.events_table)
+
+    @cached_property
+    def view_store(self) -> ViewStore:
+        from chalicelib.viewstore.dynamodb import DynamoDBViewStore
+
+        return DynamoDBViewStore(
+            self.dynamodb, self._settings.views_table, self._settings.due_shards
+        )
+
+    @cached_property
+    def settings_store(self) -> SettingsRepository:
+        from chalicelib.adapters.dynamodb_settings import DynamoDBSettingsRepository
+
+        return DynamoDBSettingsRepository(self.dynamodb, self._settings.events_table)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        if self._outbox is not None:
+            from chalicelib.adapters.outbox_mailer import OutboxMailer
+
+            return OutboxMailer(self._outbox, self._settings.reminder_from, clock=self._clock)
+        from chalicelib.adapters import aws
+        from chalicelib.adapters.ses_mailer import SesMailer
+
+        return SesMailer(
+            aws.client("sesv2", self._settings),
+            self._settings.reminder_from,
+            self._settings.ses_configuration_set,
+            clock=self._clock,
+        )
+
+    def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
+        from chalicelib.projections.replay import read_events
+
+        return read_events(self.dynamodb, self._settings.events_table, tenant_id)
+
+    def stream_pump(self, deliver: Deliver, **options: Any) -> StreamPump:
+        from chalicelib.adapters import aws
+        from chalicelib.adapters.stream_pump import StreamPump
+
+        return StreamPump(
+            aws.client("dynamodbstreams", self._settings),
+            self.dynamodb,
+            self._settings.events_table,
+            deliver,
+            **options,
+        )
+
+
+class MemoryAdapters:
+    """Everything in memory: unit tests of projections and the sweep, and the bench."""
+
+    def __init__(self, settings: Settings, *, clock: Clock, mailer: Mailer | None = None) -> None:
+        from chalicelib.adapters.memory_mailer import MemoryMailer
+        from chalicelib.eventstore.memory import InMemoryEventStore
+        from chalicelib.service.user_settings_port import InMemorySettingsRepository
+        from chalicelib.viewstore.memory import InMemoryViewStore
+
+        self.event_store: EventStore = InMemoryEventStore()
+        self.view_store: ViewStore = InMemoryViewStore(settings.due_shards)
+        self.settings_store: SettingsRepository = InMemorySettingsRepository()
+        self.mailer: Mailer = mailer or MemoryMailer(settings.reminder_from, clock)
+
+    def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
+        snapshot = EventsSnapshot()
+        store: Any = self.event_store
+        for stream in store.streams():
+            if tenant_id is None or stream.tenant_id == tenant_id:
+                snapshot.streams[stream] = store.read(stream)
+        settings: Any = self.settings_store
+        snapshot.settings = {
+            user: saved
+            for user, saved in settings.saved().items()
+            if tenant_id is None or user[0] == tenant_id
+        }
+        return snapshot
+
+    def stream_pump(self, deliver: Deliver, **options: Any) -> StreamPump:
+        raise NotImplementedError("in memory, the projector is called directly: no stream")
 
 
 @dataclass
 class Services:
-    """Everything a handler needs, built once per process."""
+    """Everything a handler may need, built once per process from one set of adapters.
 
+    Handlers are handed the members they name (see `api.chalice_glue`), never this container.
+    """
+
+    adapters: Adapters
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     sleep: Callable[[float], None] = time.sleep
 
-    @cached_property
+    @property
     def event_store(self) -> EventStore:
-        return DynamoDBEventStore(aws.client("dynamodb", self.settings), self.settings.events_table)
+        return self.adapters.event_store
+
+    @property
+    def view_store(self) -> ViewStore:
+        return self.adapters.view_store
+
+    @property
+    def mailer(self) -> Mailer:
+        return self.adapters.mailer
+
+    def stream_pump(self, **options: Any) -> StreamPump:
+        """The events stream delivered to this projector, as the event source mapping does."""
+        return self.adapters.stream_pump(self.projector.handle, **options)
 
     @cached_property
     def settings_repository(self) -> SettingsRepository:
-        repository = DynamoDBSettingsRepository(
-            aws.client("dynamodb", self.settings), self.settings.events_table
-        )
-        return CachedSettings(repository, self.clock)
+        """Cached for a minute per warm Lambda, so a command stays one Query and one write."""
+        return CachedSettings(self.adapters.settings_store, self.clock)
 
     @cached_property
     def verifier(self) -> TokenVerifier:
@@ -68,44 +217,80 @@ class Services:
         return ContactQueries(self.event_store, self.settings_repository, self.clock)
 
     @cached_property
-    def views(self) -> ViewsTable:
-        return ViewsTable(aws.client("dynamodb", self.settings), self.settings.views_table)
-
-    @cached_property
     def projector(self) -> Projector:
         # Uncached settings: the projector must compute reminders from the saved ones.
-        settings = DynamoDBSettingsRepository(
-            aws.client("dynamodb", self.settings), self.settings.events_table
-        )
         return Projector(
-            self.event_store, self.views, settings, self.settings.due_shards, sleep=self.sleep
+            self.event_store,
+            self.view_store,
+            self.adapters.settings_store,
+            self.settings.due_shards,
+            RetryPolicy(max_attempts=6, base_delay=0.02, sleep=self.sleep),
         )
 
     @cached_property
     def read_models(self) -> ReadModels:
-        signer = CursorSigner(signing_key(self.settings))
-        return ReadModels(
-            aws.client("dynamodb", self.settings), self.settings.views_table, signer, self.clock
-        )
+        return ReadModels(self.view_store, CursorSigner(signing_key(self.settings)), self.clock)
 
     @cached_property
     def erasure(self) -> ErasureService:
         return ErasureService(self.event_store, self.clock, self.projector.project_contact)
 
     @cached_property
-    def mailer(self) -> Mailer:
-        """SES v2 when deployed; the dev stack assigns an OutboxMailer before the first sweep."""
-        return SesMailer(
-            aws.client("sesv2", self.settings),
-            self.settings.reminder_from,
-            self.settings.ses_configuration_set,
+    def reminder_sweep(self) -> ReminderSweep:
+        """Raises SweepConfigError without an unsubscribe secret."""
+        return ReminderSweep(
+            views=self.view_store,
+            store=self.event_store,
+            # Uncached on purpose: a user who unsubscribed a minute ago must get nothing more.
+            settings=self.adapters.settings_store,
+            mailer=self.mailer,
             clock=self.clock,
+            config=SweepConfig.from_settings(self.settings),
         )
 
-    @cached_property
-    def reminder_sweep(self) -> ReminderSweep:
-        dynamodb = aws.client("dynamodb", self.settings)
-        return build_sweep(self.settings, dynamodb, self.event_store, self.mailer, self.clock)
+
+def bootstrap(
+    adapters: Adapters,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Services:
+    """The services over these adapters."""
+    return Services(adapters, settings, clock or SystemClock(), sleep)
+
+
+def for_aws(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    outbox: Path | None = None,
+) -> Services:
+    """The services on AWS (or the local AWS endpoint), emails to SES or to `outbox`."""
+    clock = clock or SystemClock()
+    adapters = AwsAdapters(settings, outbox=outbox, clock=clock)
+    return bootstrap(adapters, settings, clock=clock, sleep=sleep)
+
+
+def in_memory(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    mailer: Mailer | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Services:
+    """The services on in-memory adapters (unit tests, the bench)."""
+    clock = clock or SystemClock()
+    adapters = MemoryAdapters(settings, clock=clock, mailer=mailer)
+    return bootstrap(adapters, settings, clock=clock, sleep=sleep)
+
+
+def event_store_on(client: Any, table_name: str) -> EventStore:
+    """Rapport's DynamoDB event store on a table of the caller's (the bench's comparisons)."""
+    from chalicelib.eventstore.dynamodb import DynamoDBEventStore
+
+    return DynamoDBEventStore(client, table_name)
 
 
 _lock = threading.Lock()
@@ -117,7 +302,7 @@ def services() -> Services:
     global _services
     with _lock:
         if _services is None:
-            _services = Services(Settings.from_env())
+            _services = for_aws(Settings.from_env())
         return _services
 
 

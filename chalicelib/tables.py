@@ -82,21 +82,19 @@ EVENTS = TableSpec(
     ttl_attribute="expires_at",
 )
 
-# Views: read models only, all rebuildable from EVENTS. Every partition key starts with
-# `T#{tenant}` except the scheduler's `due` index, sharded over `DUE#{n}`.
+# Views: read models only, all rebuildable from EVENTS (chalicelib/viewstore/dynamodb_items.py
+# lays them out). Every partition key starts with `T#{tenant}` except the scheduler's `due`
+# index, sharded over `DUE#{n}`. Each index is sparse: a contact's list keys (`by_updated`, and
+# `by_status` for the status filter) and a reminder's due keys, only while it may be emailed.
 BY_UPDATED = IndexSpec("by_updated", "gsi1pk", "gsi1sk")
 BY_STATUS = IndexSpec("by_status", "gsi2pk", "gsi2sk")
 DUE = IndexSpec("due", "due_pk", "due_sk")
-AGENDA = IndexSpec("agenda", "agenda_pk", "agenda_sk")
-TENANT_AGENDA = IndexSpec("tenant_agenda", "tagenda_pk", "tagenda_sk")
-INTERVIEWS = IndexSpec("interviews", "iv_pk", "iv_sk")
-TENANT_INTERVIEWS = IndexSpec("tenant_interviews", "tiv_pk", "tiv_sk")
 
 # `purge_at` lets DynamoDB delete the sweep's claims and leases once they can matter no more.
 VIEWS = TableSpec(
     logical_name="views",
     ttl_attribute="purge_at",
-    indexes=(BY_UPDATED, BY_STATUS, DUE, AGENDA, TENANT_AGENDA, INTERVIEWS, TENANT_INTERVIEWS),
+    indexes=(BY_UPDATED, BY_STATUS, DUE),
 )
 
 ALL_TABLES: tuple[TableSpec, ...] = (EVENTS, VIEWS)
@@ -105,3 +103,7 @@ ALL_TABLES: tuple[TableSpec, ...] = (EVENTS, VIEWS)
 def table_name(spec: TableSpec, settings: Settings) -> str:
     """The deployed or local name of a table, from the environment."""
     return settings.events_table if spec is EVENTS else settings.views_table
+
+# The sort key of a user's settings item in EVENTS (`T#{tenant}#U#{user}` / `SETTINGS`): the
+# settings adapter writes it, and the projector reads its stream records as doorbells.
+SETTINGS_SK = "SETTINGS"

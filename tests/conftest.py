@@ -47,6 +47,20 @@ def _serialized_stubber_call(self: BotocoreStubber, *args: Any, **kwargs: Any) -
         return _original_stubber_call(self, *args, **kwargs)
 
 
+# Suites that need moto, a local server, node (CDK) or a browser, whatever their fixtures.
+INTEGRATION_SUITES = {"api", "bench", "browser", "cli", "devstack", "infra"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks `integration` every test that uses moto or lives in an integration suite, so that
+    `pytest -m "not integration"` is the unit suite (in-memory adapters only)."""
+    for item in items:
+        suite = item.path.relative_to(item.config.rootpath).parts[1:2]
+        fixtures = getattr(item, "fixturenames", ())
+        if "aws_mock" in fixtures or set(suite) & INTEGRATION_SUITES:
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The environment of a test stage, with fake credentials that can never reach AWS."""
@@ -85,7 +99,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def services(aws_mock: None, settings: Settings, clock: FixedClock) -> Iterator[bootstrap.Services]:
     """The app's services on moto with the test's clock, installed as the process's own."""
-    built = bootstrap.Services(settings, clock=clock, sleep=lambda _: None)
+    built = bootstrap.for_aws(settings, clock=clock, sleep=lambda _: None)
     bootstrap.install(built)
     yield built
     bootstrap.install(None)

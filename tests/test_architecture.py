@@ -2,7 +2,9 @@
 
 - the domain imports only the standard library and pydantic (and itself);
 - only the Chalice glue imports Chalice, so the app could move to another Lambda router;
-- whole-table Scans live in one module that only the operator's commands reach.
+- whole-table Scans live in modules that only the operator's commands reach;
+- imports point inwards (domain <- service <- projections, reminders <- adapters and edges),
+  packages import each other in no cycle, and one composition root builds every adapter.
 """
 
 from __future__ import annotations
@@ -32,9 +34,14 @@ CHALICE_IMPORTERS = {
     "chalicelib/devstack/api_server.py": "runs the app on Chalice's local server for `cli dev`",
 }
 # The one module that Scans, and the only modules allowed to reach it (operators' commands).
-SCANNERS = {"chalicelib/projections/replay.py"}
+SCANNERS = {"chalicelib/projections/replay.py", "chalicelib/viewstore/dynamodb_admin.py"}
 SCAN_REACH = {
-    "chalicelib.projections.replay": {"chalicelib/projections/rebuild.py"},
+    # The composition root hands operators' commands the events table's snapshot.
+    "chalicelib.projections.replay": {
+        "chalicelib/projections/rebuild.py",
+        "chalicelib/bootstrap.py",
+    },
+    "chalicelib.viewstore.dynamodb_admin": {"chalicelib/viewstore/dynamodb.py"},
     "chalicelib.projections.rebuild": {
         "chalicelib/cli/commands/rebuild_projections.py",
         "chalicelib/cli/commands/verify_projections.py",
@@ -134,3 +141,161 @@ def test_only_operators_commands_reach_the_scanning_modules(scanner: str) -> Non
         if any(_is_within(module, scanner) for module in _imports(path))
     }
     assert importers <= SCAN_REACH[scanner], importers - SCAN_REACH[scanner]
+
+
+# Each package's layer: a module may import its own package, the kernel, and lower layers only.
+KERNEL = {
+    "chalicelib.clock",
+    "chalicelib.timefmt",
+    "chalicelib.retry",
+    "chalicelib.signing",
+    "chalicelib.settings",
+    "chalicelib.tables",
+    "chalicelib.dynamo",
+}
+LAYERS = {
+    "chalicelib.domain": 0,
+    "chalicelib.eventstore": 1,
+    "chalicelib.viewstore": 1,
+    "chalicelib.auth": 1,
+    "chalicelib.service": 2,
+    "chalicelib.projections": 3,
+    "chalicelib.reminders": 3,
+    "chalicelib.adapters": 4,
+    "chalicelib.web_assets": 4,
+    "chalicelib.bootstrap": 5,
+    "chalicelib.api": 6,
+    "chalicelib.devstack": 6,
+    "chalicelib.cli": 7,
+}
+# The inner packages, which never import an edge.
+INNER = ("domain", "service", "eventstore", "viewstore", "projections", "reminders")
+EDGES = ("adapters", "api", "bootstrap", "cli", "devstack")
+
+
+def _unit(module: str) -> str | None:
+    """The package (or kernel module) of `chalicelib` that `module` belongs to."""
+    for unit in (*KERNEL, *LAYERS):
+        if _is_within(module, unit):
+            return unit
+    return None
+
+
+def _own_unit(path: Path) -> str | None:
+    return _unit(".".join(path.relative_to(ROOT).with_suffix("").parts))
+
+
+def _edges(paths: list[Path]) -> dict[str, set[str]]:
+    """Which units import which (the kernel left out: it depends on nothing of ours)."""
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        own = _own_unit(path)
+        if own is None or own in KERNEL:
+            continue
+        for module in _imports(path):
+            other = _unit(module)
+            if other is not None and other != own and other not in KERNEL:
+                graph.setdefault(own, set()).add(other)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(node: str) -> None:
+        if node in visiting:
+            found.append([*visiting[visiting.index(node) :], node])
+            return
+        if node in done:
+            return
+        visiting.append(node)
+        for target in sorted(graph.get(node, ())):
+            visit(target)
+        visiting.pop()
+        done.add(node)
+
+    for node in sorted(graph):
+        visit(node)
+    return found
+
+
+def test_packages_import_each_other_in_no_cycle() -> None:
+    assert _cycles(_edges(_modules(PACKAGE))) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_every_package_has_a_layer() -> None:
+    units = {_own_unit(path) for path in _modules(PACKAGE) if path.name != "__init__.py"}
+    assert None not in units, "a module of chalicelib has no layer in LAYERS or KERNEL"
+
+
+@pytest.mark.parametrize("path", _modules(PACKAGE), ids=_name)
+def test_imports_point_inwards(path: Path) -> None:
+    own = _own_unit(path)
+    if own is None or own in KERNEL:
+        return
+    for module in _imports(path):
+        other = _unit(module)
+        if other is None or other == own or other in KERNEL:
+            continue
+        assert LAYERS[other] < LAYERS[own], f"{_name(path)} imports {module}: outwards or sideways"
+
+
+@pytest.mark.parametrize("package", INNER)
+def test_inner_packages_never_import_an_edge(package: str) -> None:
+    for path in _modules(PACKAGE / package):
+        for module in _imports(path):
+            edge = [e for e in EDGES if _is_within(module, f"chalicelib.{e}")]
+            assert not edge, f"{_name(path)} imports {module}"
+
+
+def _classes_in(paths: list[Path]) -> set[str]:
+    return {
+        node.name
+        for path in paths
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef) and not node.name.endswith("Error")
+    }
+
+
+# Adapters: what talks to AWS, or stands in for it. Only bootstrap.py builds them.
+ADAPTER_MODULES = [
+    *_modules(PACKAGE / "adapters"),
+    PACKAGE / "eventstore" / "dynamodb.py",
+    PACKAGE / "eventstore" / "memory.py",
+    PACKAGE / "viewstore" / "dynamodb.py",
+    PACKAGE / "viewstore" / "memory.py",
+]
+ADAPTERS = _classes_in(ADAPTER_MODULES) | {"InMemorySettingsRepository"}
+
+
+def _constructions(path: Path) -> list[str]:
+    built = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in ADAPTERS:
+                built.append(f"{name} (line {node.lineno})")
+    return built
+
+
+def test_the_adapter_list_is_not_empty() -> None:
+    assert {"DynamoDBEventStore", "DynamoDBViewStore", "SesMailer", "StreamPump"} <= ADAPTERS
+
+
+def test_only_the_composition_root_builds_adapters() -> None:
+    """Adapter modules may build their own parts; everything else goes through bootstrap."""
+    sources = [*_modules(PACKAGE), ROOT / "app.py", *_modules(ROOT / "bench")]
+    offenders = {
+        _name(path): built
+        for path in sources
+        if path not in ADAPTER_MODULES
+        and _name(path) != "chalicelib/bootstrap.py"
+        and (built := _constructions(path))
+    }
+    assert offenders == {}

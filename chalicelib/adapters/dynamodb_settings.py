@@ -8,8 +8,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.user_settings import UserSettings
-
-SETTINGS_SK = "SETTINGS"
+from chalicelib.dynamo.errors import is_condition_failure
+from chalicelib.tables import SETTINGS_SK
 
 
 def settings_pk(tenant_id: str, user_id: str) -> str:
@@ -48,7 +48,7 @@ class DynamoDBSettingsRepository:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            if not is_condition_failure(error):
                 raise
             saved = error.response.get("Item")
             if saved is None:  # an endpoint that does not return the item: read it

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 from chalicelib.api.body import idempotency_key, if_match, json_object
 from chalicelib.api.request import ApiRequest, caller_of
 from chalicelib.api.responses import ApiResponse
@@ -10,8 +13,8 @@ from chalicelib.api.steps import parse_step
 from chalicelib.api.validation import validate_body
 from chalicelib.bootstrap import Services
 from chalicelib.domain.events import ContactAdded
-from chalicelib.service.commands import CommandOutcome
 from chalicelib.service.idempotency import IdempotencyRequest
+from chalicelib.service.results import CommandResult
 
 
 def _idempotency(request: ApiRequest, body: object) -> IdempotencyRequest | None:
@@ -21,22 +24,26 @@ def _idempotency(request: ApiRequest, body: object) -> IdempotencyRequest | None
     return IdempotencyRequest.of(key, request.method, request.path, body)
 
 
-def _created(outcome: CommandOutcome, body: object, location: str) -> ApiResponse:
-    headers = {"ETag": f'"{outcome.version}"', "Location": location}
-    if outcome.replayed:
+def _created(result: CommandResult, body: object, location: str) -> ApiResponse:
+    """A 201, the first time and on every replay (API.md: a replay is the first answer again)."""
+    headers = {"ETag": f'"{result.version}"', "Location": location}
+    if result.replayed:
         headers["Idempotent-Replayed"] = "true"
-    return ApiResponse(outcome.status, body, headers)
+    return ApiResponse(201, body, headers)
+
+
+def _step_body(result: CommandResult) -> dict[str, Any]:
+    return {"contact": result.contact, "event": asdict(result.event)}
 
 
 def create_contact(services: Services, request: ApiRequest) -> ApiResponse:
     caller = caller_of(request, services.clock)
     body = json_object(request.raw_body)
     details = validate_body(ContactCreate, body)
-    outcome = services.commands.add_contact(
+    result = services.commands.add_contact(
         caller, ContactAdded.model_validate(details.to_data()), _idempotency(request, body)
     )
-    contact = outcome.body["contact"]
-    return _created(outcome, contact, f"/contacts/{contact['contact_id']}")
+    return _created(result, result.contact, f"/contacts/{result.contact_id}")
 
 
 def get_contact(services: Services, request: ApiRequest) -> ApiResponse:
@@ -56,7 +63,7 @@ def record_step(services: Services, request: ApiRequest) -> ApiResponse:
     expected = if_match(request.headers)
     body = json_object(request.raw_body)
     event, at = parse_step(body, services.clock.now())
-    outcome = services.commands.record_step(
+    result = services.commands.record_step(
         caller,
         contact_id,
         event,
@@ -64,4 +71,4 @@ def record_step(services: Services, request: ApiRequest) -> ApiResponse:
         if_match=expected,
         idempotency=_idempotency(request, body),
     )
-    return _created(outcome, outcome.body, f"/contacts/{contact_id}")
+    return _created(result, _step_body(result), f"/contacts/{contact_id}")

@@ -5,25 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chalicelib.domain.types import is_email
+
 COACH_ROLE = "coach"
 
 # Tenant and user ids end up inside DynamoDB keys such as `T#{tenant}#U#{user}`; a `#` (or any
 # other unexpected character) in a claim could forge another tenant's key prefix, so ids are
 # held to a small alphabet that Cognito subs (UUIDs) and sensible tenant slugs all fit.
 _ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}")
-_EMAIL_PATTERN = re.compile(r"[^\s@]+@[^\s@]+")
 
 
 def is_valid_id(value: object) -> bool:
     """Whether `value` may be used as a tenant or user id inside storage keys."""
     return isinstance(value, str) and _ID_PATTERN.fullmatch(value) is not None
-
-
-def is_valid_email(value: object) -> bool:
-    """A deliberately loose check: reminders go there, so it must at least look like an address."""
-    return (
-        isinstance(value, str) and len(value) <= 320 and _EMAIL_PATTERN.fullmatch(value) is not None
-    )
 
 
 @dataclass(frozen=True)
@@ -40,7 +34,8 @@ class Identity:
             raise ValueError(f"invalid user id: {self.user_id!r}")
         if not is_valid_id(self.tenant_id):
             raise ValueError(f"invalid tenant id: {self.tenant_id!r}")
-        if not is_valid_email(self.email):
+        # Reminders go to this address, saved in the user's settings: the settings' own rule.
+        if not is_email(self.email):
             raise ValueError(f"invalid email: {self.email!r}")
         # Callers may hand over a set or list; freezing keeps the Identity hashable.
         object.__setattr__(self, "roles", frozenset(self.roles))

@@ -30,7 +30,6 @@ from chalicelib.auth.identity import (
     UnsupportedAlgorithmError,
     WrongAudienceError,
     WrongIssuerError,
-    is_valid_email,
     is_valid_id,
 )
 from chalicelib.auth.jwks import (
@@ -41,6 +40,7 @@ from chalicelib.auth.jwks import (
     UnknownKeyError,
 )
 from chalicelib.clock import Clock
+from chalicelib.domain.types import is_email
 from chalicelib.settings import Settings
 
 DEFAULT_LEEWAY = timedelta(seconds=30)
@@ -196,7 +196,7 @@ class TokenVerifier:
     def _identity(self, claims: Mapping[str, Any]) -> Identity:
         user = _required(claims, "sub", is_valid_id)
         tenant = _required(claims, self._profile.tenant_claim, is_valid_id)
-        email = _required(claims, "email", is_valid_email)
+        email = _required(claims, "email", is_email)
         roles: set[str] = set()
         for name in self._profile.role_claims:
             value = claims.get(name)

@@ -1,6 +1,6 @@
 """The demo tenant: one user with a dozen contacts over every step of the guide.
 
-Written through the application's own services (ContactCommands), never straight into the
+Written through the application's own services (its commands), never straight into the
 tables, so the events, the stream, the projections and the reminders are exactly what a real
 user would have produced. A moving clock stands in for the past weeks: each step is recorded
 at the time it "happened", so timelines read naturally and several reminders are already due.
@@ -13,13 +13,11 @@ from datetime import datetime, timedelta
 
 from chalicelib.auth.identity import Identity
 from chalicelib.auth.minting import LOCAL_AUDIENCE, LOCAL_ISSUER, mint_token
+from chalicelib.bootstrap import Services, bootstrap
 from chalicelib.clock import FixedClock
 from chalicelib.domain import events as ev
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.domain.vocabulary import Channel, ReplyOutcome, ResearchSubject, Source
-from chalicelib.eventstore.port import EventStore
-from chalicelib.service.commands import ContactCommands
-from chalicelib.service.user_settings_port import SettingsRepository
 from chalicelib.settings import Settings
 
 DEMO_USER = Identity(user_id="demo-user", tenant_id="demo", email="demo@rapport.example")
@@ -162,16 +160,18 @@ def demo_contacts(now: datetime) -> list[DemoContact]:
     ]
 
 
-def seed(store: EventStore, settings: SettingsRepository, now: datetime) -> list[str]:
+def seed(services: Services, now: datetime) -> list[str]:
     """Saves the demo user's settings and contacts as of `now`; returns the contact ids."""
-    settings.put(DEMO_USER.tenant_id, DEMO_USER.user_id, DEMO_SETTINGS)
     clock = FixedClock(now)
-    commands = ContactCommands(store, settings, clock, sleep=lambda _: None)
+    # The same adapters, with a clock that stands in for the past weeks.
+    demo = bootstrap(services.adapters, services.settings, clock=clock, sleep=lambda _: None)
+    demo.settings_repository.put(DEMO_USER.tenant_id, DEMO_USER.user_id, DEMO_SETTINGS)
+    commands = demo.commands
     contact_ids: list[str] = []
     for contact in demo_contacts(now):
         clock.set(now - contact.added_ago)
         added = commands.add_contact(DEMO_USER, contact.details, None)
-        contact_id = str(added.body["contact"]["contact_id"])
+        contact_id = added.contact_id
         for ago, step in contact.steps:
             clock.set(now - ago)
             commands.record_step(DEMO_USER, contact_id, step)

@@ -121,7 +121,7 @@ class DevStack:
         self.services = wiring.local_services(self.settings, self.outbox)
         bootstrap.install(self.services)
         self._exit.callback(bootstrap.install, None)
-        self._pump = wiring.stream_pump(self.services)
+        self._pump = self.services.stream_pump()
         self._sweep = wiring.reminder_sweep(self.services)
         self._mirror = SesOutboxMirror(self.outbox)
         self._wired = True
@@ -129,8 +129,7 @@ class DevStack:
         write_env_file(self.env_file, self.environment)
         if self.demo:
             now = self.services.clock.now()
-            store, settings = self.services.event_store, self.services.settings_repository
-            self.demo_contact_ids = demo_data.seed(store, settings, now)
+            self.demo_contact_ids = demo_data.seed(self.services, now)
         self.sweep_now()
         api.start()
         self._start_background()

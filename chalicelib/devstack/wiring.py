@@ -1,5 +1,6 @@
-"""The dev stack's choices of adapters: the app's own Services, with every email going to the
-outbox folder instead of SES, and the stream pump and sweep a Lambda would otherwise run."""
+"""The dev stack's choices, made through the composition root: the app's own services on the
+local AWS endpoint, every email going to the outbox folder instead of SES, and the stream pump
+and sweep a Lambda would otherwise run."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from chalicelib import bootstrap
 from chalicelib.adapters import aws
-from chalicelib.adapters.outbox_mailer import OutboxMailer
 from chalicelib.adapters.table_setup import create_tables
-from chalicelib.bootstrap import Services
-from chalicelib.projections.stream_pump import StreamPump
 from chalicelib.reminders.sweep_report import SweepReport
 from chalicelib.settings import Settings
 
@@ -26,21 +25,12 @@ def prepare_local_aws(settings: Settings) -> None:
     aws.client("ses", settings).verify_email_identity(EmailAddress=settings.reminder_from)
 
 
-def local_services(settings: Settings, outbox: Path) -> Services:
-    """The production Services on the local endpoint; the mailer writes `.eml` files."""
-    services = Services(settings)
-    # `mailer` is a cached_property: assigning it first means the SES mailer is never built.
-    services.mailer = OutboxMailer(outbox, settings.reminder_from, clock=services.clock)
-    return services
+def local_services(settings: Settings, outbox: Path) -> bootstrap.Services:
+    """The production services on the local endpoint; the mailer writes `.eml` files."""
+    return bootstrap.for_aws(settings, outbox=outbox)
 
 
-def stream_pump(services: Services) -> StreamPump:
-    """Delivers the events table's stream to the projector, as the event source mapping does."""
-    settings = services.settings
-    return StreamPump.for_table(settings, settings.events_table, services.projector.handle)
-
-
-def reminder_sweep(services: Services) -> Sweep:
+def reminder_sweep(services: bootstrap.Services) -> Sweep:
     """The scheduled sweep's work: as of `now`, or of the clock when None."""
     sweep = services.reminder_sweep
     return lambda now: sweep.run(now)

@@ -6,21 +6,13 @@ Each model is the event's data; the envelope (version, times, actor) lives with 
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import urlparse
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from chalicelib.domain.types import Email
 from chalicelib.domain.vocabulary import Action, Channel, ReplyOutcome, ResearchSubject, Source
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError("must be an email address like ada@example.com")
-    return value
 
 
 def _https_url(value: str) -> str:
@@ -34,7 +26,6 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Short = Annotated[str, Field(max_length=200)]
 Text = Annotated[str, Field(max_length=5_000)]
 LongText = Annotated[str, Field(max_length=10_000)]
-Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 HttpsUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url)]
 Minutes = Annotated[int, Field(ge=5, le=240)]
 Question = Annotated[str, Field(min_length=1, max_length=500)]

@@ -12,6 +12,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.dynamo.errors import (
+    CONDITION_FAILED,
+    CONFLICT,
+    cancellation_reasons,
+    is_condition_failure,
+    lost_race,
+)
+from chalicelib.dynamo.pages import query_items
 from chalicelib.eventstore import codec
 from chalicelib.eventstore.port import (
     ConcurrencyError,
@@ -27,7 +35,6 @@ from chalicelib.eventstore.port import (
 _NEW_ITEM = "attribute_not_exists(SK)"
 # An idempotency key stays taken until its record expires; TTL deletion may lag by days.
 _FREE_OR_EXPIRED = "attribute_not_exists(SK) OR expires_at <= :now"
-_LOST_RACE = {"ConditionalCheckFailed", "TransactionConflict"}
 
 
 class DynamoDBEventStore:
@@ -122,24 +129,19 @@ class DynamoDBEventStore:
 
     def _query(self, condition: str, values: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Every page of a strongly consistent Query: one request unless past 1 MB."""
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeValues": values,
-            "ConsistentRead": True,
-        }
-        while True:
-            page = self._client.query(**kwargs)
-            yield from page.get("Items", [])
-            if "LastEvaluatedKey" not in page:
-                return
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return query_items(
+            self._client,
+            TableName=self._table,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ConsistentRead=True,
+        )
 
     def _put_event(self, put: dict[str, Any], expected_version: int) -> None:
         try:
             self._client.put_item(**put)
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            if not is_condition_failure(error):
                 raise
             raise ConcurrencyError(f"stream moved past v{expected_version}") from error
 
@@ -149,14 +151,14 @@ class DynamoDBEventStore:
         try:
             self._client.transact_write_items(TransactItems=[{"Put": put} for put in puts])
         except ClientError as error:
-            if error.response["Error"]["Code"] != "TransactionCanceledException":
+            reasons = cancellation_reasons(error)
+            if reasons is None:
                 raise
-            codes = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
             # Reasons come in item order: the events first, then the idempotency record.
-            if any(code in _LOST_RACE for code in codes[:event_count]):
+            if lost_race(error, slice(event_count)):
                 raise ConcurrencyError(f"stream moved past v{expected_version}") from error
-            if codes[event_count:] == ["ConditionalCheckFailed"]:
+            if reasons[event_count:] == (CONDITION_FAILED,):
                 raise DuplicateRequestError("a live idempotency record has this key") from error
-            if codes[event_count:] == ["TransactionConflict"]:
+            if reasons[event_count:] == (CONFLICT,):
                 raise ConcurrencyError("another write holds this idempotency key") from error
             raise

@@ -39,6 +39,17 @@ class InMemoryEventStore:
     def read(self, stream: StreamId, after_version: int = 0) -> list[StoredEvent]:
         return [event for event in self.load(stream).events if event.version > after_version]
 
+    def streams(self) -> list[StreamId]:
+        """Every stream that holds events (operators' rebuild and verify, in memory)."""
+        with self._lock:
+            items = [item for partition in self._partitions.values() for item in partition.values()]
+        found = {
+            StreamId(item["tenant_id"]["S"], item["contact_id"]["S"])
+            for item in items
+            if "contact_id" in item and "version" in item
+        }
+        return sorted(found, key=lambda stream: (stream.tenant_id, stream.contact_id))
+
     def append(
         self,
         stream: StreamId,

@@ -3,22 +3,22 @@
 A cursor carries the tenant, user and status filter it was issued for; it is honoured only
 for the same caller and query, and only if its HMAC verifies. The reader also checks that the
 start key lies in the caller's own partition, so even a leaked signing key cannot move a
-Query into another tenant's data.
+Query into another tenant's data. Signing is `chalicelib.signing`'s, under this module's context.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.settings import Settings
+from chalicelib.signing import SignedTokenError, Signer, TokenSignatureError
 
-_CONTEXT = b"rapport/list-cursor/v1"
+_CONTEXT = "rapport/list-cursor/v1"
+# A start key holds a few keys of at most a few hundred characters; anything longer is not ours.
+MAX_CURSOR_LENGTH = 4096
 
 
 class CursorError(Exception):
@@ -37,6 +37,10 @@ class CursorScope:
     user_id: str
     status: str = ""
 
+    @property
+    def query(self) -> list[str]:
+        return [self.tenant_id, self.user_id, self.status]
+
 
 def signing_key(settings: Settings) -> bytes:
     """`CURSOR_SECRET`; without one, a key derived from a deployed secret (so a stage needs no
@@ -44,51 +48,29 @@ def signing_key(settings: Settings) -> bytes:
     if settings.cursor_secret:
         return settings.cursor_secret.encode()
     base = settings.unsubscribe_secret or settings.auth_jwt_secret or f"rapport-{settings.stage}"
-    return hmac.new(base.encode(), _CONTEXT, hashlib.sha256).digest()
+    return hmac.new(base.encode(), _CONTEXT.encode(), hashlib.sha256).digest()
 
 
 class CursorSigner:
     """Signs and verifies cursors with one key."""
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        self._signer = Signer(_CONTEXT, key, max_length=MAX_CURSOR_LENGTH)
 
     def sign(self, scope: CursorScope, start_key: dict[str, Any]) -> str:
-        payload = json.dumps(
-            {"q": [scope.tenant_id, scope.user_id, scope.status], "k": start_key},
-            sort_keys=True,
-            separators=(",", ":"),
-        ).encode()
-        return f"{_b64(payload)}.{_b64(self._mac(payload))}"
+        return self._signer.sign_json({"q": scope.query, "k": start_key})
 
     def verify(self, scope: CursorScope, cursor: str) -> dict[str, Any]:
         """The start key, if the cursor is genuine and was issued for `scope`."""
         try:
-            encoded, _, signature = cursor.partition(".")
-            payload = _unb64(encoded)
-            if not hmac.compare_digest(_unb64(signature), self._mac(payload)):
-                raise InvalidCursorError("the cursor's signature does not verify")
-            decoded = json.loads(payload)
-        except (ValueError, binascii.Error) as error:
+            decoded = self._signer.verify_json(cursor)
+        except TokenSignatureError as error:
+            raise InvalidCursorError("the cursor's signature does not verify") from error
+        except SignedTokenError as error:
             raise InvalidCursorError("the cursor is not one this API issued") from error
-        if not isinstance(decoded, dict) or decoded.get("q") != [
-            scope.tenant_id,
-            scope.user_id,
-            scope.status,
-        ]:
+        if decoded.get("q") != scope.query:
             raise InvalidCursorError("the cursor belongs to another query")
         start_key = decoded.get("k")
         if not isinstance(start_key, dict):
             raise InvalidCursorError("the cursor is not one this API issued")
         return start_key
-
-    def _mac(self, payload: bytes) -> bytes:
-        return hmac.new(self._key, payload, hashlib.sha256).digest()
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

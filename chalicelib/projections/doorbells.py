@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.adapters.dynamodb_settings import SETTINGS_SK
 from chalicelib.eventstore.codec import EVENT_PREFIX
+from chalicelib.tables import SETTINGS_SK
 
 _CHANGES = {"INSERT", "MODIFY"}
 

@@ -1,45 +1,45 @@
-"""The projector: turns the events stream's doorbells into contact views, agenda items and
-counters, idempotently, whatever the records' order or number.
+"""The projector: turns the events stream's doorbells into contact views, reminders and
+dashboards, idempotently, whatever the records' order or number.
 
 For each contact a batch names: read its view, then its owner's settings, then its whole
-stream (one strongly consistent Query), fold, and write the difference in one transaction
-conditioned on the view read (see write_plan). Reading the full stream, rather than the events
-after the view's version, keeps views free of a serialized state snapshot; a duplicate or an
-old record costs only the batched view read, since a view already at that version (with the
-same settings) is skipped before the stream is read.
+stream (one strongly consistent Query), fold, and write the difference, with the owner's and
+the tenant shard's dashboards, in one all-or-nothing write conditioned on the view and the
+dashboards read (`ViewStore.commit`). Reading the full stream, rather than the events after
+the view's version, keeps views free of a serialized state snapshot; a duplicate or an old
+record costs only the batched view read, since a view already at that version (with the same
+settings) is skipped before the stream is read.
 
 The view is read before the settings on purpose: if the settings changed after our read, the
 projector of that change reads the view after us and either sees our write or makes ours fail
 its condition, so stale settings can never overwrite fresh ones.
 
 Failures are per contact: `handle` reports the records of the contacts it could not project as
-`batchItemFailures` (Lambda then retries from the lowest one; what succeeded is skipped
-cheaply on redelivery). Chalice's `on_dynamodb_record` returns the handler's value to Lambda
-untouched, so no Powertools `BatchProcessor` is needed; that processor works record by record,
-which would fold a contact once per record instead of once per batch. Poison records are logged
-with their keys; after `MaximumRetryAttempts` the event source mapping sets the batch aside on
-its on-failure queue (infra/), and `pump` does the same with a bounded count of attempts.
+`batchItemFailures` (Lambda then retries from the lowest one; what succeeded is skipped cheaply on
+redelivery). Chalice's `on_dynamodb_record` returns the handler's value to Lambda untouched, so
+no Powertools `BatchProcessor` is needed; that processor works record by record, which would
+fold a contact once per record instead of once per batch.
 """
 
 from __future__ import annotations
 
 import logging
-import random
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
-from chalicelib.projections.doorbells import ContactBell, MalformedRecordError, doorbell
-from chalicelib.projections.projection import project, settings_fingerprint
-from chalicelib.projections.views_table import LostRaceError, ViewsTable
-from chalicelib.projections.write_plan import StoredView, is_noop, transaction
+from chalicelib.projections import dashboard as dash
+from chalicelib.projections.doorbells import ContactBell, Doorbell, MalformedRecordError, doorbell
+from chalicelib.projections.projection import project, reminders_of, settings_fingerprint
+from chalicelib.retry import RetryPolicy
 from chalicelib.service.history import state_of
 from chalicelib.service.user_settings_port import SettingsRepository
+from chalicelib.viewstore.model import ContactView, Contribution, Dashboard, DashboardKey
+from chalicelib.viewstore.port import DashboardWrite, LostRaceError, ViewStore, ViewWrite
 
 logger = logging.getLogger(__name__)
+MAX_BATCH_GET = 100
 
 
 class ProjectorError(Exception):
@@ -60,24 +60,21 @@ class _UserWork:
 
 
 class Projector:
-    """Keeps the views table equal to a fold of the events table."""
+    """Keeps the view store equal to a fold of the event store."""
 
     def __init__(
         self,
         store: EventStore,
-        views: ViewsTable,
+        views: ViewStore,
         settings: SettingsRepository,
         due_shards: int,
-        *,
-        max_attempts: int = 6,
-        sleep: Callable[[float], None] = time.sleep,
+        retry: RetryPolicy,
     ) -> None:
         self._store = store
         self._views = views
         self._settings = settings
         self._due_shards = due_shards
-        self._max_attempts = max_attempts
-        self._sleep = sleep
+        self._retry = retry
 
     def handle(self, event: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
         """A Lambda DynamoDB-stream event in, `{"batchItemFailures": [...]}` out."""
@@ -98,9 +95,8 @@ class Projector:
 
     def project_contact(self, tenant_id: str, user_id: str, contact_id: str) -> None:
         """Brings one contact's read models up to date now (erasure)."""
-        view = self._views.get_view(tenant_id, user_id, contact_id)
-        settings = self._settings_of(tenant_id, user_id)
-        self._project(StreamId(tenant_id, contact_id), view, settings)
+        view = self._views.get_views(tenant_id, user_id, [contact_id]).get(contact_id)
+        self._project(StreamId(tenant_id, contact_id), view, self._settings_of(tenant_id, user_id))
 
     def project_contacts(self, tenant_id: str, user_id: str, contact_ids: Iterable[str]) -> None:
         """Brings several contacts of one user up to date, reading the settings once (rebuild)."""
@@ -123,7 +119,7 @@ class Projector:
         if work.settings_records:
             views = self._views.user_views(tenant_id, user_id)
         else:
-            views = self._views.get_views(tenant_id, user_id, work.contacts)
+            views = self._batched_views(tenant_id, user_id, sorted(work.contacts))
         settings = self._settings_of(tenant_id, user_id)
         fingerprint = settings_fingerprint(settings)
         failed: list[str] = []
@@ -138,30 +134,100 @@ class Projector:
                 failed.append(contact_id)
         return failed
 
-    def _project(self, stream: StreamId, view: StoredView | None, settings: UserSettings) -> None:
-        for attempt in range(self._max_attempts):
+    def _batched_views(
+        self, tenant_id: str, user_id: str, contact_ids: Sequence[str]
+    ) -> dict[str, ContactView]:
+        found: dict[str, ContactView] = {}
+        for start in range(0, len(contact_ids), MAX_BATCH_GET):
+            chunk = contact_ids[start : start + MAX_BATCH_GET]
+            found |= self._views.get_views(tenant_id, user_id, chunk)
+        return found
+
+    def _project(self, stream: StreamId, view: ContactView | None, settings: UserSettings) -> None:
+        for attempt in self._retry.attempts():
             events = self._store.read(stream)
             if not events:
                 return
-            state = state_of(stream.contact_id, events)
-            projection = project(stream.tenant_id, state, settings, self._due_shards)
-            if is_noop(view, projection):
+            new = project(stream.tenant_id, state_of(stream.contact_id, events), settings)
+            if view is not None and view.is_current(new.version, new.fingerprint):
                 return
             try:
-                self._views.apply(transaction(self._views.table, view, projection))
+                self._views.commit(self._write(view, new))
                 return
             except LostRaceError:
-                # Full jitter: projectors that collided on a counter should not collide again.
-                self._sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - not security
-                view = self._views.get_view(stream.tenant_id, state.owner_id, stream.contact_id)
-                settings = self._settings_of(stream.tenant_id, state.owner_id)
-        raise ProjectionConflictError(f"{stream} kept moving after {self._max_attempts} attempts")
+                attempt.failed()
+                view = self._views.get_views(new.tenant_id, new.user_id, [new.contact_id]).get(
+                    new.contact_id
+                )
+                settings = self._settings_of(new.tenant_id, new.user_id)
+        raise ProjectionConflictError(f"{stream} kept moving after every attempt")
+
+    def _write(self, old: ContactView | None, new: ContactView) -> ViewWrite:
+        before = reminders_of(old, self._due_shards) if old is not None else {}
+        after = reminders_of(new, self._due_shards)
+        user_key = dash.user_key(new.tenant_id, new.user_id)
+        shard_key = dash.shard_key(new.tenant_id, new.user_id)
+        found = self._views.get_dashboards([user_key, shard_key])
+        user = self._moved_user(found.get(user_key) or Dashboard(user_key), old, new)
+        shard = self._moved_shard(found.get(shard_key) or Dashboard(shard_key), old, new, user)
+        return ViewWrite(
+            old=old,
+            new=new,
+            put_reminders=tuple(r for key, r in after.items() if before.get(key) != r),
+            delete_reminders=tuple(key for key in before if key not in after),
+            dashboards=(_over(found, user_key, user), _over(found, shard_key, shard)),
+            new_members=() if user_key in found else ((shard_key.shard, new.user_id),),
+        )
+
+    def _moved_user(
+        self, current: Dashboard, old: ContactView | None, new: ContactView
+    ) -> Dashboard:
+        moved = dash.moved(current, old, new)
+        if moved is not None:
+            return moved
+        reminders = self._views.user_reminders(new.tenant_id, new.user_id)
+        due = dash.reminder_entries(reminders)
+        return dash.refilled(current, old, new, due, dash.interviews_of(due))
+
+    def _moved_shard(
+        self, current: Dashboard, old: ContactView | None, new: ContactView, user: Dashboard
+    ) -> Dashboard:
+        moved = dash.moved(current, old, new)
+        if moved is not None:
+            return moved
+        key = current.key
+        others = sorted(self._views.shard_members(key.tenant_id, key.shard) - {new.user_id})
+        members = [user]
+        for start in range(0, len(others), MAX_BATCH_GET):
+            chunk = [DashboardKey(key.tenant_id, u) for u in others[start : start + MAX_BATCH_GET]]
+            members += self._views.get_dashboards(chunk).values()
+        refill = dash.from_members(key, members, current.revision + 1)
+        return Dashboard(
+            key=key,
+            revision=current.revision + 1,
+            counters=dash.counters_moved(current.counters, _share(old), _share(new)),
+            due=refill.due,
+            interviews=refill.interviews,
+            more_due=refill.more_due,
+            more_interviews=refill.more_interviews,
+        )
 
     def _settings_of(self, tenant_id: str, user_id: str) -> UserSettings:
         return self._settings.get(tenant_id, user_id) or UserSettings()
 
 
-def _note(user: _UserWork, bell: ContactBell | Any) -> None:
+def _share(view: ContactView | None) -> Contribution:
+    return view.contribution if view is not None else Contribution()
+
+
+def _over(
+    found: dict[DashboardKey, Dashboard], key: DashboardKey, new: Dashboard
+) -> DashboardWrite:
+    current = found.get(key)
+    return DashboardWrite(current.revision if current is not None else None, new)
+
+
+def _note(user: _UserWork, bell: Doorbell) -> None:
     if isinstance(bell, ContactBell):
         seen = user.contacts.get(bell.contact_id, 0)
         user.contacts[bell.contact_id] = max(seen, bell.version)

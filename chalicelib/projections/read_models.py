@@ -1,47 +1,33 @@
-"""The read side of the API: contact lists and dashboards, from the views table only.
+"""The read side of the API: contact lists and dashboards, from the view store only.
 
-Each answer costs a fixed number of requests whatever the number of contacts: a list page is
-one Query of a sparse index, a dashboard one GetItem of the counters and one Query each for
-due actions and upcoming interviews. Nothing here scans.
+Each answer costs one request whatever the number of contacts: a list page is one Query of a
+sparse index, a user's dashboard one GetItem of the item the projector keeps, and a tenant's
+one BatchGetItem of its fixed shards. Nothing here scans.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from chalicelib.clock import Clock
 from chalicelib.domain.vocabulary import Status
-from chalicelib.projections import keys
-from chalicelib.projections.counters import dashboard_counts
+from chalicelib.projections import dashboard as dash
 from chalicelib.projections.cursor import CursorScope, CursorSigner, InvalidCursorError
-from chalicelib.tables import (
-    AGENDA,
-    BY_STATUS,
-    BY_UPDATED,
-    INTERVIEWS,
-    TENANT_AGENDA,
-    TENANT_INTERVIEWS,
-    IndexSpec,
-)
-from chalicelib.timefmt import iso, parse_iso
+from chalicelib.timefmt import iso
+from chalicelib.viewstore.model import FUNNEL_STAGES, ContactView, Dashboard
+from chalicelib.viewstore.port import InvalidPositionError, ViewStore
 
 DUE_ACTIONS = 20
 UPCOMING = 10
-# Agenda items stay until the contact moves on, so a few may have expired (an unprepared
-# interview that already started): read more than shown, and skip those.
-DUE_READ = 50
-
-Item = dict[str, Any]
 
 
 class ReadModels:
     """Answers list and dashboard requests for one caller."""
 
-    def __init__(self, client: Any, table_name: str, signer: CursorSigner, clock: Clock) -> None:
-        self._client = client
-        self._table = table_name
+    def __init__(self, views: ViewStore, signer: CursorSigner, clock: Clock) -> None:
+        self._views = views
         self._signer = signer
         self._clock = clock
 
@@ -55,130 +41,68 @@ class ReadModels:
     ) -> dict[str, Any]:
         """A page of the user's contacts, most recently updated first."""
         scope = CursorScope(tenant_id, user_id, status.value if status else "")
-        index = BY_STATUS if status else BY_UPDATED
-        pk = (
-            keys.status_pk(tenant_id, user_id, status)
-            if status
-            else keys.user_pk(tenant_id, user_id)
-        )
-        kwargs = _query(index, pk, "=", None, forward=False, limit=limit + 1)
-        kwargs["TableName"] = self._table
-        if cursor:
-            kwargs["ExclusiveStartKey"] = self._start_key(scope, cursor, index, pk)
-        page = self._client.query(**kwargs)
-        items: list[Item] = page.get("Items", [])
-        last: Item | None = None
-        if len(items) > limit:
-            items = items[:limit]
-            last = items[-1]
-        elif "LastEvaluatedKey" in page:  # a 1 MB page stopped short: continue after it
-            last = page["LastEvaluatedKey"]
+        after = self._signer.verify(scope, cursor) if cursor else None
+        try:
+            page = self._views.contacts_page(tenant_id, user_id, status, limit, after)
+        except InvalidPositionError as error:
+            raise InvalidCursorError(str(error)) from error
         now = self._clock.now()
+        position = page.next_position
         return {
-            "items": [_contact(item, now) for item in items],
-            "next_cursor": self._signer.sign(scope, _key_of(last, index)) if last else None,
+            "items": [contact_of(view, now) for view in page.views],
+            "next_cursor": self._signer.sign(scope, dict(position)) if position else None,
         }
 
     def dashboard(self, tenant_id: str, user_id: str) -> dict[str, Any]:
-        return self._dashboard(keys.user_pk(tenant_id, user_id), AGENDA, INTERVIEWS)
+        key = dash.user_key(tenant_id, user_id)
+        found = self._views.get_dashboards([key], consistent=False)
+        return answer([found.get(key) or Dashboard(key)], self._clock.now())
 
     def tenant_dashboard(self, tenant_id: str) -> dict[str, Any]:
-        return self._dashboard(keys.tenant_pk(tenant_id), TENANT_AGENDA, TENANT_INTERVIEWS)
-
-    def _dashboard(self, pk: str, agenda: IndexSpec, interviews: IndexSpec) -> dict[str, Any]:
-        """The counters item at `pk`/STATS; the two indexes are partitioned by the same `pk`."""
-        now = self._clock.now()
-        stats = self._client.get_item(
-            TableName=self._table, Key={"PK": {"S": pk}, "SK": {"S": keys.STATS_SK}}
-        ).get("Item")
-        counts, funnel = dashboard_counts(stats)
-        due = self._client.query(
-            TableName=self._table,
-            **_query(agenda, pk, "<=", keys.up_to(now), forward=True, limit=DUE_READ),
-        )
-        soon = keys.sortable_time(now)
-        upcoming = self._client.query(
-            TableName=self._table,
-            **_query(interviews, pk, ">=", soon, forward=True, limit=UPCOMING),
-        )
-        open_items = [item for item in due.get("Items", []) if _open(item, now)]
-        return {
-            "counts": counts,
-            "due_actions": [_due(item) for item in open_items[:DUE_ACTIONS]],
-            "upcoming_interviews": [_interview(item) for item in upcoming.get("Items", [])],
-            "funnel": funnel,
-            "as_of": iso(now),
-        }
-
-    def _start_key(self, scope: CursorScope, cursor: str, index: IndexSpec, pk: str) -> Item:
-        start = self._signer.verify(scope, cursor)
-        expected = {"PK", "SK", index.partition_key, index.sort_key}
-        if set(start) != expected or not all(_is_string(value) for value in start.values()):
-            raise InvalidCursorError("the cursor is not one this API issued")
-        own = keys.user_pk(scope.tenant_id, scope.user_id)
-        if start[index.partition_key]["S"] != pk or start["PK"]["S"] != own:
-            raise InvalidCursorError("the cursor belongs to another query")
-        return start
+        keys = dash.tenant_keys(tenant_id)
+        found = self._views.get_dashboards(keys, consistent=False)
+        return answer([found.get(key) or Dashboard(key) for key in keys], self._clock.now())
 
 
-def _query(
-    index: IndexSpec, pk: str, op: str, sk: str | None, *, forward: bool, limit: int
-) -> dict[str, Any]:
-    condition = f"{index.partition_key} = :pk"
-    values: dict[str, Any] = {":pk": {"S": pk}}
-    if sk is not None:
-        condition += f" AND {index.sort_key} {op} :sk"
-        values[":sk"] = {"S": sk}
-    return {
-        "IndexName": index.name,
-        "KeyConditionExpression": condition,
-        "ExpressionAttributeValues": values,
-        "ScanIndexForward": forward,
-        "Limit": limit,
-    }
-
-
-def _contact(item: Item, now: datetime) -> dict[str, Any]:
+def contact_of(view: ContactView, now: datetime) -> dict[str, Any]:
     """The stored public contact with `next_action` chosen for `now`, as `next_action` does."""
-    public: dict[str, Any] = json.loads(item["public"]["S"])
+    public = dict(view.public)
     public["next_action"] = None
-    for planned in json.loads(item["agenda"]["S"]):
-        expires = planned["expires_at"]
-        if expires is None or now < parse_iso(expires):
-            public["next_action"] = {"action": planned["action"], "due_at": planned["due_at"]}
+    for entry in view.agenda:
+        if entry.expires_at is None or now < entry.expires_at:
+            public["next_action"] = {"action": entry.action.value, "due_at": iso(entry.due_at)}
             break
     return public
 
 
-def _due(item: Item) -> dict[str, Any]:
+def answer(parts: Sequence[Dashboard], now: datetime) -> dict[str, Any]:
+    """The dashboard's JSON from one dashboard item, or from the shards of a tenant's."""
+    counters: dict[str, int] = {}
+    for part in parts:
+        for name, value in part.counters.items():
+            counters[name] = counters.get(name, 0) + value
+    due, _ = dash.merged_prefix([(p.due, p.more_due) for p in parts])
+    interviews, _ = dash.merged_prefix([(p.interviews, p.more_interviews) for p in parts])
+    open_due = [e for e in due if e.due_at <= now and (e.expires_at is None or now < e.expires_at)]
+    upcoming = [e for e in interviews if e.starts_at >= now]
+    funnel: dict[str, Any] = {stage: counters.get(f"f_{stage}", 0) for stage in FUNNEL_STAGES}
+    reached = funnel["reached_out"]
+    funnel["reply_rate"] = round(funnel["replied"] / reached, 4) if reached else None
     return {
-        "contact_id": _s(item, "contact_id"),
-        "name": _s(item, "name"),
-        "action": _s(item, "action"),
-        "due_at": _s(item, "due_at"),
+        "counts": {status.value: counters.get(f"n_{status.value}", 0) for status in Status},
+        "due_actions": [
+            {
+                "contact_id": e.contact_id,
+                "name": e.name,
+                "action": e.action.value,
+                "due_at": iso(e.due_at),
+            }
+            for e in open_due[:DUE_ACTIONS]
+        ],
+        "upcoming_interviews": [
+            {"contact_id": e.contact_id, "name": e.name, "starts_at": iso(e.starts_at)}
+            for e in upcoming[:UPCOMING]
+        ],
+        "funnel": funnel,
+        "as_of": iso(now),
     }
-
-
-def _interview(item: Item) -> dict[str, Any]:
-    return {
-        "contact_id": _s(item, "contact_id"),
-        "name": _s(item, "name"),
-        "starts_at": _s(item, "starts_at"),
-    }
-
-
-def _open(item: Item, now: datetime) -> bool:
-    return "expires_at" not in item or now < parse_iso(item["expires_at"]["S"])
-
-
-def _key_of(item: Item, index: IndexSpec) -> Item:
-    """The start key DynamoDB wants to continue after `item` on `index`."""
-    return {name: item[name] for name in ("PK", "SK", index.partition_key, index.sort_key)}
-
-
-def _is_string(value: Any) -> bool:
-    return isinstance(value, dict) and set(value) == {"S"} and isinstance(value["S"], str)
-
-
-def _s(item: Item, name: str) -> str:
-    return str(item[name]["S"])

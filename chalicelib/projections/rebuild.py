@@ -1,31 +1,29 @@
 """`rebuild-projections` and `verify-projections`: read models replayed from, and checked
-against, the events table.
+against, the events.
 
-A rebuild deletes the projected items (views, agenda items, counters) of the chosen tenants
-and projects every stream again through the projector itself, so a rebuild and the stream
-path cannot disagree. Run it while the projector is quiet (pump stopped, or the event source
-mapping disabled): a live projection between the delete and the replay could move counters
-that were just deleted. `verify-projections` afterwards tells whether it did.
+A rebuild clears the read models of the chosen tenants (views, reminders, dashboards; the
+sweep's claims stay) and projects every stream again through the projector itself, so a
+rebuild and the stream path cannot disagree. Run it while the projector is quiet (pump stopped,
+or the event source mapping disabled): a live projection between the clear and the replay
+could move a dashboard that was just cleared. `verify-projections` afterwards tells whether it
+did.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, TypeVar
 
-from chalicelib.projections.projection import Item
+from chalicelib.projections import dashboard as dash
 from chalicelib.projections.projector import Projector
-from chalicelib.projections.replay import (
-    Key,
-    expected_views,
-    is_projected,
-    read_events,
-    read_views,
-    scan,
-)
+from chalicelib.projections.replay import EventsSnapshot, expected_models
+from chalicelib.timefmt import iso
+from chalicelib.viewstore.model import DashboardKey, ReminderKey
+from chalicelib.viewstore.port import Snapshot, ViewStore
 
-MAX_BATCH_WRITE = 25
 _SHOWN = 120
+Key = TypeVar("Key")
 
 
 @dataclass(frozen=True)
@@ -35,55 +33,70 @@ class RebuildReport:
 
 
 def rebuild(
-    client: Any,
-    events_table: str,
-    views_table: str,
-    projector: Projector,
-    tenant_id: str | None = None,
+    events: EventsSnapshot, views: ViewStore, projector: Projector, tenant_id: str | None = None
 ) -> RebuildReport:
-    """Deletes the tenant's (or every) projected item, then projects every stream again."""
-    doomed = [
-        {"PK": item["PK"], "SK": item["SK"]}
-        for item in scan(client, views_table, tenant_id)
-        if is_projected(item["SK"]["S"])
-    ]
-    for start in range(0, len(doomed), MAX_BATCH_WRITE):
-        chunk = doomed[start : start + MAX_BATCH_WRITE]
-        requests: dict[str, Any] = {views_table: [{"DeleteRequest": {"Key": k}} for k in chunk]}
-        while requests:
-            requests = client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
-    snapshot = read_events(client, events_table, tenant_id)
-    for (tenant, owner), contact_ids in snapshot.owners().items():
+    """Clears the tenant's (or every) read model, then projects every stream again."""
+    deleted = views.clear(tenant_id)
+    for (tenant, owner), contact_ids in events.owners().items():
         projector.project_contacts(tenant, owner, contact_ids)
-    return RebuildReport(deleted=len(doomed), contacts=len(snapshot.streams))
+    return RebuildReport(deleted=deleted, contacts=len(events.streams))
 
 
-def verify(client: Any, events_table: str, views_table: str, due_shards: int) -> list[str]:
-    """Every difference between the views table and a fresh fold, as lines for a person."""
-    expected = expected_views(read_events(client, events_table), due_shards)
-    return differences(expected, read_views(client, views_table))
+def verify(events: EventsSnapshot, views: ViewStore, due_shards: int) -> list[str]:
+    """Every difference between the read models and a fresh fold, as lines for a person."""
+    return differences(expected_models(events, due_shards), views.snapshot())
 
 
-def differences(expected: dict[Key, Item], actual: dict[Key, Item]) -> list[str]:
+def differences(expected: Snapshot, actual: Snapshot) -> list[str]:
     lines: list[str] = []
-    for key in sorted({*expected, *actual}):
-        want, found = expected.get(key), actual.get(key)
-        where = f"{key[0]} / {key[1]}"
-        if found is None:
-            lines.append(f"missing     {where}")
-        elif want is None:
-            lines.append(f"unexpected  {where}")
-        elif want != found:
-            lines.append(f"differs     {where}")
-            for name in sorted({*want, *found}):
-                was, now = want.get(name), found.get(name)
-                if was != now:
-                    lines.append(f"    {name}: expected {_show(was)}, found {_show(now)}")
+    lines += _compare(expected.views, actual.views, lambda k: f"view {'/'.join(k)}")
+    lines += _compare(expected.reminders, actual.reminders, _reminder_label)
+    lines += _compare(expected.dashboards, actual.dashboards, _dashboard_label, agree=dash.agrees)
+    lines += _compare(expected.members, actual.members, lambda k: f"members of {k[0]} shard {k[1]}")
     return lines
 
 
-def _show(value: dict[str, Any] | None) -> str:
-    if value is None:
-        return "(absent)"
-    text = str(next(iter(value.values())))
+def _compare(
+    expected: Mapping[Key, Any],
+    actual: Mapping[Key, Any],
+    label: Callable[[Key], str],
+    agree: Callable[[Any, Any], bool] | None = None,
+) -> list[str]:
+    lines: list[str] = []
+    for key in sorted({*expected, *actual}, key=label):
+        want, found = expected.get(key), actual.get(key)
+        if found is None:
+            lines.append(f"missing     {label(key)}")
+        elif want is None:
+            lines.append(f"unexpected  {label(key)}")
+        elif not (agree(want, found) if agree else want == found):
+            lines.append(f"differs     {label(key)}")
+            lines += _field_lines(want, found)
+    return lines
+
+
+def _field_lines(want: Any, found: Any) -> list[str]:
+    if not hasattr(want, "__dataclass_fields__"):
+        return [f"    expected {_show(want)}, found {_show(found)}"]
+    was, now = asdict(want), asdict(found)
+    return [
+        f"    {name}: expected {_show(was[name])}, found {_show(now[name])}"
+        for name in was
+        if was[name] != now[name]
+    ]
+
+
+def _reminder_label(key: ReminderKey) -> str:
+    where = f"{key.tenant_id}/{key.user_id}/{key.contact_id}"
+    return f"reminder {where} {key.action.value} {iso(key.due_at)}"
+
+
+def _dashboard_label(key: DashboardKey) -> str:
+    if key.user_id is None:
+        return f"dashboard {key.tenant_id} shard {key.shard}"
+    return f"dashboard {key.tenant_id}/{key.user_id}"
+
+
+def _show(value: Any) -> str:
+    text = str(getattr(value, "value", value))
     return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}…"

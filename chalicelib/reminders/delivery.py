@@ -16,13 +16,14 @@ from datetime import datetime
 from chalicelib.domain.events import ReminderSent
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
-from chalicelib.reminders.claims import ClaimState, ClaimStore
 from chalicelib.reminders.compose import Recipient, digest, reminder_item
 from chalicelib.reminders.mailer import Mailer, MailSendError, MailThrottledError
 from chalicelib.reminders.render import RenderedEmail, render_digest
 from chalicelib.reminders.sent_log import SentLog
 from chalicelib.reminders.sweep_report import Candidate, SweepConfig, SweepReport
 from chalicelib.reminders.unsubscribe import make_unsubscribe_token, unsubscribe_url
+from chalicelib.viewstore.model import ClaimState
+from chalicelib.viewstore.port import ViewStore
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class Delivery:
     """Claims, sends and records the reminders of one user at a time."""
 
     def __init__(
-        self, claims: ClaimStore, mailer: Mailer, store: EventStore, config: SweepConfig
+        self, claims: ViewStore, mailer: Mailer, store: EventStore, config: SweepConfig
     ) -> None:
         self._claims = claims
         self._mailer = mailer
@@ -54,7 +55,7 @@ class Delivery:
             message_id = self._send(user, settings, to_send, sweep_id, report)
             if message_id is not None:
                 for candidate in to_send:
-                    self._claims.mark_sent(candidate.reminder, sweep_id, message_id)
+                    self._claims.mark_sent(candidate.reminder.key, sweep_id, message_id)
                 to_record += [(candidate, message_id) for candidate in to_send]
         self._record(to_record, report)
 
@@ -65,7 +66,7 @@ class Delivery:
         to_send: list[Candidate] = []
         to_record: ToRecord = []
         for candidate in due:
-            held = self._claims.claim(candidate.reminder, sweep_id, report.now)
+            held = self._claims.claim(candidate.reminder.key, sweep_id, report.now)
             if held is None:
                 to_send.append(candidate)
             elif held.state is ClaimState.SENT:
@@ -125,7 +126,7 @@ class Delivery:
 
     def _release(self, to_send: Sequence[Candidate], sweep_id: str) -> None:
         for candidate in to_send:
-            self._claims.release(candidate.reminder, sweep_id)
+            self._claims.release(candidate.reminder.key, sweep_id)
 
     def _record(self, to_record: ToRecord, report: SweepReport) -> None:
         by_contact: dict[StreamId, ToRecord] = defaultdict(list)

@@ -7,13 +7,14 @@ the optimistic lock reloads, sees the winner's events, and has nothing left to a
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
 from chalicelib.domain.events import ReminderSent
 from chalicelib.domain.state import ContactState
-from chalicelib.eventstore.port import ConcurrencyError, EventStore, NewEvent, StreamId
+from chalicelib.eventstore.mapper import new_event
+from chalicelib.eventstore.port import ConcurrencyError, EventStore, StreamId
+from chalicelib.retry import RetryPolicy
 from chalicelib.service.history import state_of
 from chalicelib.timefmt import iso
 
@@ -29,7 +30,8 @@ class SentLog:
 
     def __init__(self, store: EventStore, *, max_attempts: int = 5) -> None:
         self._store = store
-        self._max_attempts = max_attempts
+        # No back-off: a loser reloads to find the winner's events, so there is nothing to spread.
+        self._retry = RetryPolicy(max_attempts)
 
     def record(
         self,
@@ -39,22 +41,11 @@ class SentLog:
         now: datetime,
     ) -> int:
         """Appends what `state` lacks (reloading after a lost race); returns how many."""
-        for _ in range(self._max_attempts):
+        for attempt in self._retry.attempts():
             missing = _missing(state, sent)
             if not missing:
                 return 0
-            events = [
-                NewEvent(
-                    type=ReminderSent.event_type,
-                    data=event.to_data(),
-                    occurred_at=now,
-                    schema_version=ReminderSent.schema_version,
-                    event_id=uuid.uuid4().hex,
-                    actor=ACTOR,
-                    correlation_id=event.message_id or "",
-                )
-                for event in missing
-            ]
+            events = [new_event(event, now, ACTOR, event.message_id or "") for event in missing]
             try:
                 self._store.append(
                     stream,
@@ -64,6 +55,7 @@ class SentLog:
                     recorded_at=now,
                 )
             except ConcurrencyError:
+                attempt.failed()
                 state = state_of(stream.contact_id, self._store.load(stream).events)
                 continue
             return len(events)

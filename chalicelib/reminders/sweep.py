@@ -17,15 +17,14 @@ from chalicelib.clock import Clock
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
-from chalicelib.reminders.claims import ClaimStore
 from chalicelib.reminders.delivery import Delivery
-from chalicelib.reminders.due_index import DueIndex
-from chalicelib.reminders.due_items import DueReminder
 from chalicelib.reminders.mailer import Mailer
 from chalicelib.reminders.sweep_report import Candidate, SweepConfig, SweepReport
 from chalicelib.reminders.verdict import Verdict, judge
 from chalicelib.service.history import state_of
 from chalicelib.service.user_settings_port import SettingsRepository
+from chalicelib.viewstore.model import Reminder
+from chalicelib.viewstore.port import ViewStore
 
 logger = logging.getLogger(__name__)
 
@@ -36,27 +35,25 @@ class ReminderSweep:
     def __init__(
         self,
         *,
-        index: DueIndex,
-        claims: ClaimStore,
+        views: ViewStore,
         store: EventStore,
         settings: SettingsRepository,
         mailer: Mailer,
         clock: Clock,
         config: SweepConfig,
     ) -> None:
-        self._index = index
-        self._claims = claims
+        self._views = views
         self._store = store
         self._settings = settings
         self._clock = clock
         self._config = config
-        self._delivery = Delivery(claims, mailer, store, config)
+        self._delivery = Delivery(views, mailer, store, config)
 
     def run(self, now: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
         """One sweep as of `now` (default: the clock); `dry_run` reads but never writes or sends."""
         report = SweepReport(now=now or self._clock.now(), dry_run=dry_run)
-        by_user: dict[tuple[str, str], list[DueReminder]] = defaultdict(list)
-        for reminder in self._index.due(report.now, self._config.max_items):
+        by_user: dict[tuple[str, str], list[Reminder]] = defaultdict(list)
+        for reminder in self._views.due(report.now, self._config.max_items):
             by_user[reminder.user].append(reminder)
         sweep_id = uuid.uuid4().hex
         for user, reminders in by_user.items():
@@ -72,7 +69,7 @@ class ReminderSweep:
     def _user(
         self,
         user: tuple[str, str],
-        reminders: Sequence[DueReminder],
+        reminders: Sequence[Reminder],
         report: SweepReport,
         sweep_id: str,
     ) -> None:
@@ -87,7 +84,7 @@ class ReminderSweep:
         if report.dry_run:
             report.planned.extend(self._judge(reminders, settings, report))
             return
-        if not self._claims.hold_user(user, sweep_id, report.now, self._config.stuck_after):
+        if not self._views.hold_user(user, sweep_id, report.now, self._config.stuck_after):
             report.busy_users += 1  # an overlapping sweep is on it
             return
         try:
@@ -95,10 +92,10 @@ class ReminderSweep:
             if due:
                 self._delivery.deliver(user, settings, due, sweep_id, report)
         finally:
-            self._claims.release_user(user, sweep_id)
+            self._views.release_user(user, sweep_id)
 
     def _judge(
-        self, reminders: Sequence[DueReminder], settings: UserSettings, report: SweepReport
+        self, reminders: Sequence[Reminder], settings: UserSettings, report: SweepReport
     ) -> list[Candidate]:
         """The reminders a fresh fold confirms (one Query per contact); expired ones leave
         the index."""
@@ -116,5 +113,5 @@ class ReminderSweep:
                     Candidate(reminder, judgement.planned, judgement.send_at, states[stream])
                 )
             elif judgement.verdict is Verdict.EXPIRED and not report.dry_run:
-                report.dropped += int(self._index.drop(reminder))
+                report.dropped += int(self._views.drop_due(reminder))
         return due

@@ -9,10 +9,10 @@ from typing import Any
 from chalicelib.domain.agenda import PlannedAction
 from chalicelib.domain.state import ContactState
 from chalicelib.eventstore.port import StreamId
-from chalicelib.reminders.due_items import DueReminder
 from chalicelib.reminders.unsubscribe import UnsubscribeSecretError, accepted_secrets
 from chalicelib.settings import Settings
 from chalicelib.timefmt import iso
+from chalicelib.viewstore.model import Reminder
 
 # A Lambda runs at most 15 minutes: a claim older than that belongs to a sweep that is gone.
 STUCK_AFTER = timedelta(minutes=15)
@@ -48,7 +48,7 @@ class SweepConfig:
 class Candidate:
     """A reminder confirmed due by a fresh fold of its contact."""
 
-    reminder: DueReminder
+    reminder: Reminder
     planned: PlannedAction
     send_at: datetime
     state: ContactState

@@ -14,8 +14,8 @@ from chalicelib.domain.agenda import PlannedAction, agenda
 from chalicelib.domain.reminder_time import send_time
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
-from chalicelib.reminders.due_items import DueReminder
 from chalicelib.timefmt import iso
+from chalicelib.viewstore.model import Reminder
 
 
 class Verdict(StrEnum):
@@ -40,7 +40,7 @@ class Judgement:
 
 
 def judge(
-    state: ContactState, reminder: DueReminder, settings: UserSettings, now: datetime
+    state: ContactState, reminder: Reminder, settings: UserSettings, now: datetime
 ) -> Judgement:
     """The verdict on one reminder, with the agenda entry it matches when it is still open."""
     if not state.exists or state.owner_id != reminder.user_id:

@@ -1,18 +1,17 @@
 """Commands on a contact: load its stream, fold, let the domain decide, append with a version check.
 
 A command costs one strongly consistent Query and one write. A lost race reloads and decides
-again (the winner may have made the step pointless), a few times, then answers 409.
+again (the winner may have made the step pointless), a few times, then gives up with
+WriteConflictError. Each command returns a `CommandResult`; the HTTP edge decides how to answer.
 """
 
 from __future__ import annotations
 
-import random
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from chalicelib.clock import Clock
 from chalicelib.domain import events as ev
@@ -20,14 +19,15 @@ from chalicelib.domain.fold import evolve
 from chalicelib.domain.rules import check_allowed
 from chalicelib.domain.state import ContactState, Envelope
 from chalicelib.domain.user_settings import UserSettings
+from chalicelib.eventstore.mapper import new_event
 from chalicelib.eventstore.port import (
     ConcurrencyError,
     DuplicateRequestError,
     EventStore,
     LoadedStream,
-    NewEvent,
     StreamId,
 )
+from chalicelib.retry import RetryPolicy
 from chalicelib.service.errors import (
     ContactNotFoundError,
     VersionMismatchError,
@@ -37,11 +37,15 @@ from chalicelib.service.history import state_of
 from chalicelib.service.idempotency import (
     IdempotencyRequest,
     contact_id_for_key,
-    earlier_response,
+    earlier_result,
 )
 from chalicelib.service.presenter import contact_public
+from chalicelib.service.results import CommandResult, EventRef
 from chalicelib.service.user_settings_port import SettingsRepository
 from chalicelib.timefmt import iso
+
+# Seconds; the ceiling of the jittered wait doubles with every race lost.
+RETRY_BASE_DELAY = 0.01
 
 
 class Caller(Protocol):
@@ -55,19 +59,6 @@ class Caller(Protocol):
 
     @property
     def email(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class CommandOutcome:
-    """The response to a command: fresh, or the replay of the first one for its key."""
-
-    status: int
-    body: dict[str, Any]
-    replayed: bool = False
-
-    @property
-    def version(self) -> int:
-        return int(self.body["contact"]["version"])
 
 
 class ContactCommands:
@@ -85,38 +76,32 @@ class ContactCommands:
         self._store = store
         self._settings = settings
         self._clock = clock
-        self._max_attempts = max_attempts
-        self._sleep = sleep
+        self._retry = RetryPolicy(max_attempts, RETRY_BASE_DELAY, sleep)
 
     def add_contact(
         self, caller: Caller, details: ev.ContactAdded, idempotency: IdempotencyRequest | None
-    ) -> CommandOutcome:
+    ) -> CommandResult:
         """Starts a new contact's stream with `contact_added`."""
         self._remembered_settings(caller)  # also warms the cache _try_append reads
-        generation = attempt = 0
-        while attempt < self._max_attempts:
-            contact_id = (
-                contact_id_for_key(caller.tenant_id, caller.user_id, idempotency.key, generation)
-                if idempotency
-                else uuid.uuid4().hex
-            )
-            stream = StreamId(caller.tenant_id, contact_id)
-            # Without a key a fresh random id cannot have history: skip the read entirely.
-            loaded = self._store.load(stream) if idempotency else LoadedStream(stream)
-            replay = self._replay(loaded, caller, idempotency)
-            if replay is not None:
-                return replay
-            if loaded.events:
+        generation = 0
+        for attempt in self._retry.attempts():
+            while True:
+                stream = _new_stream(caller, idempotency, generation)
+                # Without a key a fresh random id cannot have history: skip the read entirely.
+                loaded = self._store.load(stream) if idempotency else LoadedStream(stream)
+                replay = self._replay(loaded, caller, idempotency)
+                if replay is not None:
+                    return replay
+                if not loaded.events:
+                    break
                 # This key made a contact before and its 24 h are over: a new request, whose
                 # contact takes the key's next id, so that its own retries find its record.
                 generation += 1
-                continue
-            state = ContactState(contact_id=contact_id, owner_id=caller.user_id)
-            outcome = self._try_append(caller, stream, state, details, None, idempotency)
-            if outcome is not None:
-                return outcome
-            self._back_off(attempt)
-            attempt += 1
+            state = ContactState(contact_id=stream.contact_id, owner_id=caller.user_id)
+            result = self._try_append(caller, stream, state, details, None, idempotency)
+            if result is not None:
+                return result
+            attempt.failed()
         raise WriteConflictError("could not create the contact, please retry")
 
     def record_step(
@@ -128,10 +113,10 @@ class ContactCommands:
         occurred_at: datetime | None = None,
         if_match: int | None = None,
         idempotency: IdempotencyRequest | None = None,
-    ) -> CommandOutcome:
+    ) -> CommandResult:
         """Appends one step to an existing contact, if the domain allows it now."""
         stream = StreamId(caller.tenant_id, contact_id)
-        for attempt in range(self._max_attempts):
+        for attempt in self._retry.attempts():
             loaded = self._store.load(stream)
             replay = self._replay(loaded, caller, idempotency)
             if replay is not None:
@@ -142,21 +127,18 @@ class ContactCommands:
             if if_match is not None and if_match != state.version:
                 raise VersionMismatchError(if_match, state.version)
             check_allowed(state, data)
-            outcome = self._try_append(caller, stream, state, data, occurred_at, idempotency)
-            if outcome is not None:
-                return outcome
+            result = self._try_append(caller, stream, state, data, occurred_at, idempotency)
+            if result is not None:
+                return result
             # With If-Match the reload settles it: a replay when the winner was this very
-            # request sent twice, else a 412 naming the version that won.
-            self._back_off(attempt)
+            # request sent twice, else a VersionMismatchError naming the version that won.
+            attempt.failed()
         raise WriteConflictError("other changes to this contact kept winning, please retry")
 
     def _replay(
         self, loaded: LoadedStream, caller: Caller, idempotency: IdempotencyRequest | None
-    ) -> CommandOutcome | None:
-        record = earlier_response(loaded, caller.user_id, idempotency, self._clock.now())
-        if record is None:
-            return None
-        return CommandOutcome(record.status, record.body, replayed=True)
+    ) -> CommandResult | None:
+        return earlier_result(loaded, caller.user_id, idempotency, self._clock.now())
 
     def _try_append(
         self,
@@ -166,29 +148,17 @@ class ContactCommands:
         data: ev.EventData,
         occurred_at: datetime | None,
         idempotency: IdempotencyRequest | None,
-    ) -> CommandOutcome | None:
+    ) -> CommandResult | None:
         """Appends one event at the state's version; None when another writer got there first."""
         now = self._clock.now()
         occurred = occurred_at or now
         new_state = evolve(state, Envelope(state.version + 1, data, occurred, now, caller.user_id))
-        body = {
-            "contact": contact_public(new_state, self._user_settings(caller), now),
-            "event": {
-                "version": new_state.version,
-                "type": data.event_type,
-                "occurred_at": iso(occurred),
-            },
-        }
-        event = NewEvent(
-            type=data.event_type,
-            data=data.to_data(),
-            occurred_at=occurred,
-            schema_version=data.schema_version,
-            event_id=uuid.uuid4().hex,
-            actor=caller.user_id,
-            correlation_id=idempotency.key if idempotency else uuid.uuid4().hex,
+        result = CommandResult(
+            contact=contact_public(new_state, self._user_settings(caller), now),
+            event=EventRef(new_state.version, data.event_type, iso(occurred)),
         )
-        record = idempotency.record(caller.user_id, 201, body, now) if idempotency else None
+        event = new_event(data, occurred, caller.user_id, idempotency.key if idempotency else None)
+        record = idempotency.record(caller.user_id, result, now) if idempotency else None
         try:
             self._store.append(
                 stream,
@@ -200,7 +170,7 @@ class ContactCommands:
             )
         except (ConcurrencyError, DuplicateRequestError):
             return None
-        return CommandOutcome(201, body)
+        return result
 
     def _remembered_settings(self, caller: Caller) -> UserSettings:
         """Reminders need an address long after the token is gone: a user's first contact
@@ -212,6 +182,12 @@ class ContactCommands:
         saved = self._settings.get(caller.tenant_id, caller.user_id)
         return saved or UserSettings(email=caller.email or None)
 
-    def _back_off(self, attempt: int) -> None:
-        # Full jitter spreads writers that collided so they do not collide again in lockstep.
-        self._sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not security
+
+def _new_stream(
+    caller: Caller, idempotency: IdempotencyRequest | None, generation: int
+) -> StreamId:
+    """A new contact's stream: a random id, or the key's id of this generation."""
+    if idempotency is None:
+        return StreamId(caller.tenant_id, uuid.uuid4().hex)
+    key_id = contact_id_for_key(caller.tenant_id, caller.user_id, idempotency.key, generation)
+    return StreamId(caller.tenant_id, key_id)

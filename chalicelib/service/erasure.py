@@ -8,22 +8,24 @@ history parses it with placeholders) and the idempotency records, which hold res
 are deleted. Crypto-shredding was the alternative; it needs a key per contact and encryption
 on every write and read path, while redaction reuses the store's `redact` and is checkable by
 a byte search of the tables. Every step is idempotent: the owner's retried DELETE finishes an
-erasure that failed half-way, and answers 204 again.
+erasure that failed half-way, and succeeds again.
 
 Known limit: DynamoDB Streams keep the original records for 24 h; nothing can shorten that.
 """
 
 from __future__ import annotations
 
-import uuid
+import time
 from collections.abc import Callable, Sequence
 
 from chalicelib.clock import Clock
-from chalicelib.domain.events import ContactErased, redacted
-from chalicelib.eventstore.port import ConcurrencyError, EventStore, NewEvent, StoredEvent, StreamId
-from chalicelib.service.commands import Caller
+from chalicelib.domain.events import ContactErased
+from chalicelib.eventstore.mapper import is_redacted, new_event, redacted_data
+from chalicelib.eventstore.port import ConcurrencyError, EventStore, StoredEvent, StreamId
+from chalicelib.retry import RetryPolicy
+from chalicelib.service.commands import RETRY_BASE_DELAY, Caller
 from chalicelib.service.errors import ContactNotFoundError, WriteConflictError
-from chalicelib.service.history import REDACTED_FLAG, state_of
+from chalicelib.service.history import state_of
 
 ERASED = ContactErased.event_type
 # Projects one contact's read models now: (tenant_id, user_id, contact_id).
@@ -40,11 +42,12 @@ class ErasureService:
         project: ProjectContact | None = None,
         *,
         max_attempts: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._store = store
         self._clock = clock
         self._project = project
-        self._max_attempts = max_attempts
+        self._retry = RetryPolicy(max_attempts, RETRY_BASE_DELAY, sleep)
 
     def erase(self, caller: Caller, contact_id: str) -> None:
         """Tombstone, redaction, read models; ContactNotFoundError unless the caller owns it."""
@@ -56,7 +59,7 @@ class ErasureService:
 
     def _tombstoned(self, caller: Caller, stream: StreamId) -> list[StoredEvent]:
         """The stream, ending with a tombstone (appended now unless a retry finds one)."""
-        for _ in range(self._max_attempts):
+        for attempt in self._retry.attempts():
             events = self._store.read(stream)
             if not events or events[0].owner_id != caller.user_id:
                 raise ContactNotFoundError(stream.contact_id)
@@ -68,22 +71,14 @@ class ErasureService:
             try:
                 return [*events, *self._append_tombstone(caller, stream, state.version)]
             except ConcurrencyError:
-                continue
+                attempt.failed()
         raise WriteConflictError("other changes to this contact kept winning, please retry")
 
     def _append_tombstone(
         self, caller: Caller, stream: StreamId, version: int
     ) -> list[StoredEvent]:
         now = self._clock.now()
-        tombstone = NewEvent(
-            type=ERASED,
-            data=ContactErased().to_data(),
-            occurred_at=now,
-            schema_version=ContactErased.schema_version,
-            event_id=uuid.uuid4().hex,
-            actor=caller.user_id,
-            correlation_id=uuid.uuid4().hex,
-        )
+        tombstone = new_event(ContactErased(), now, caller.user_id)
         return self._store.append(
             stream, [tombstone], expected_version=version, owner_id=caller.user_id, recorded_at=now
         )
@@ -92,7 +87,7 @@ class ErasureService:
 def _replacements(events: Sequence[StoredEvent]) -> dict[int, dict[str, object]]:
     """New data for every event not redacted yet; the tombstone holds nothing to remove."""
     return {
-        event.version: {**redacted(event.data, event.type), REDACTED_FLAG: True}
+        event.version: redacted_data(event)
         for event in events
-        if event.type != ERASED and not event.data.get(REDACTED_FLAG)
+        if event.type != ERASED and not is_redacted(event)
     }

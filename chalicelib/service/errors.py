@@ -1,4 +1,4 @@
-"""Errors of the application services; the API maps each to one status code."""
+"""Errors of the application services; the HTTP edge (`api/responses.py`) maps each to an answer."""
 
 
 class ServiceError(Exception):
@@ -6,11 +6,11 @@ class ServiceError(Exception):
 
 
 class ContactNotFoundError(ServiceError):
-    """No such contact for this caller: absent, erased, another user's or another tenant's (404)."""
+    """No such contact for this caller: absent, erased, another user's or another tenant's."""
 
 
 class VersionMismatchError(ServiceError):
-    """`If-Match` named a version that is not the contact's current one (412)."""
+    """`If-Match` named a version that is not the contact's current one."""
 
     def __init__(self, expected: int, current: int) -> None:
         super().__init__(
@@ -20,8 +20,8 @@ class VersionMismatchError(ServiceError):
 
 
 class IdempotencyKeyReusedError(ServiceError):
-    """The same `Idempotency-Key` came with a different body (409)."""
+    """The same `Idempotency-Key` came with a different body."""
 
 
 class WriteConflictError(ServiceError):
-    """Other writers kept winning the race for this contact, even after retries (409)."""
+    """Other writers kept winning the race for this contact, even after retries."""

@@ -1,4 +1,4 @@
-"""Idempotency keys: the same key and body replay the first response; another body is a 409."""
+"""Idempotency keys: the same key and body replay the first result; another body is refused."""
 
 from __future__ import annotations
 
@@ -11,8 +11,13 @@ from typing import Any
 
 from chalicelib.eventstore.port import IdempotencyRecord, LoadedStream
 from chalicelib.service.errors import IdempotencyKeyReusedError
+from chalicelib.service.results import CommandResult
 
 KEEP_FOR = timedelta(hours=24)
+# The store keeps a number beside each record's body; records written before the service
+# returned results hold the HTTP status there. Statuses are the edge's alone now, so new
+# records hold this, and every record replays from its body (the same shape either way).
+NO_STATUS = 0
 _CONTACT_IDS = uuid.UUID("8d7f1f0e-5a7b-4f5e-9a51-6f0c2b7f4a11")
 
 
@@ -28,16 +33,18 @@ class IdempotencyRequest:
         canonical = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"))
         return cls(key, hashlib.sha256(canonical.encode()).hexdigest())
 
-    def record(
-        self, user_id: str, status: int, body: dict[str, Any], now: datetime
-    ) -> IdempotencyRecord:
-        return IdempotencyRecord(user_id, self.key, self.request_hash, status, body, now + KEEP_FOR)
+    def record(self, user_id: str, result: CommandResult, now: datetime) -> IdempotencyRecord:
+        """The record that lets this request's retries get `result` again for 24 hours."""
+        return IdempotencyRecord(
+            user_id, self.key, self.request_hash, NO_STATUS, result.to_record(), now + KEEP_FOR
+        )
 
 
-def earlier_response(
+def earlier_result(
     loaded: LoadedStream, user_id: str, request: IdempotencyRequest | None, now: datetime
-) -> IdempotencyRecord | None:
-    """The first response to this key if it is still kept; 409 if the key came with another body."""
+) -> CommandResult | None:
+    """The first result for this key if it is still kept; IdempotencyKeyReusedError if the key
+    came with another body."""
     if request is None:
         return None
     record = loaded.idempotency_record(user_id, request.key)
@@ -47,7 +54,7 @@ def earlier_response(
         raise IdempotencyKeyReusedError(
             "this Idempotency-Key was already used with a different request body"
         )
-    return record
+    return CommandResult.replay_of(record.body)
 
 
 def contact_id_for_key(tenant_id: str, user_id: str, key: str, generation: int = 0) -> str:

@@ -8,11 +8,7 @@ from typing import Any
 from chalicelib.domain.agenda import next_action
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
-from chalicelib.timefmt import iso
-
-
-def _time(moment: datetime | None) -> str | None:
-    return iso(moment) if moment else None
+from chalicelib.timefmt import iso, iso_or_none
 
 
 def contact_public(state: ContactState, settings: UserSettings, now: datetime) -> dict[str, Any]:
@@ -51,8 +47,8 @@ def contact_public(state: ContactState, settings: UserSettings, now: datetime) -
         ],
         "follow_ups_sent": state.follow_ups_sent,
         "reply": state.reply.value if state.reply else None,
-        "thank_you_sent_at": _time(state.thank_you_sent_at),
-        "linkedin_connected_at": _time(state.linkedin_connected_at),
+        "thank_you_sent_at": iso_or_none(state.thank_you_sent_at),
+        "linkedin_connected_at": iso_or_none(state.linkedin_connected_at),
         "reflection": (
             {
                 "career_path": state.reflection.career_path,
@@ -62,6 +58,6 @@ def contact_public(state: ContactState, settings: UserSettings, now: datetime) -
             if state.reflection
             else None
         ),
-        "created_at": _time(state.created_at),
-        "updated_at": _time(state.updated_at),
+        "created_at": iso_or_none(state.created_at),
+        "updated_at": iso_or_none(state.updated_at),
     }

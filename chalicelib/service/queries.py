@@ -25,7 +25,7 @@ class ContactQueries:
         self._clock = clock
 
     def contact(self, caller: Caller, contact_id: str) -> dict[str, Any]:
-        """The contact folded from its events; 404 unless the caller owns it."""
+        """The contact folded from its events; ContactNotFoundError unless the caller owns it."""
         state, _ = self._owned(caller, contact_id)
         settings = self._settings.get(caller.tenant_id, caller.user_id)
         return contact_public(

@@ -41,6 +41,10 @@ class InMemorySettingsRepository:
     def get_or_create(self, tenant_id: str, user_id: str, default: UserSettings) -> UserSettings:
         return self._items.setdefault((tenant_id, user_id), default)
 
+    def saved(self) -> dict[tuple[str, str], UserSettings]:
+        """Every user's settings (operators' rebuild and verify, in memory)."""
+        return dict(self._items)
+
 
 class CachedSettings:
     """Settings read at most once a minute per warm Lambda, so a command stays one Query and

@@ -109,7 +109,7 @@ def untabled_api(env: dict[str, str], settings: Settings, clock: FixedClock) -> 
     (Cheap, too: creating the tables is what makes the full stack slow to set up.)"""
     aws.reset_clients()
     with mock_aws():
-        bootstrap.install(bootstrap.Services(settings, clock=clock))
+        bootstrap.install(bootstrap.for_aws(settings, clock=clock))
         try:
             with Client(app) as client:
                 yield Api(client, settings, clock)

@@ -181,7 +181,7 @@ def shared_api() -> Iterator[Api]:
         aws.reset_clients()
         with mock_aws():
             create_tables(aws.client("dynamodb", settings), settings)
-            bootstrap.install(bootstrap.Services(settings, clock=clock, sleep=lambda _: None))
+            bootstrap.install(bootstrap.for_aws(settings, clock=clock, sleep=lambda _: None))
             try:
                 with Client(app) as client:
                     yield Api(client, settings, clock)

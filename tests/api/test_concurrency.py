@@ -87,7 +87,7 @@ class _LoadGate:
 def gate(services: bootstrap.Services, monkeypatch: pytest.MonkeyPatch) -> _LoadGate:
     """The services' store behind a gate, installed before any handler is built."""
     gated = _LoadGate(services.event_store)
-    monkeypatch.setattr(services, "event_store", gated)
+    monkeypatch.setattr(services.adapters, "event_store", gated)
     return gated
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.adapters import aws
 from chalicelib.bootstrap import Services
-from chalicelib.projections.stream_pump import StreamPump
+from chalicelib.adapters.stream_pump import StreamPump
 from tests.api.conftest import Api, body_of
 from tests.projections.support import pump_for
 

@@ -12,8 +12,10 @@ from chalicelib.domain import upcasting
 from chalicelib.domain.fold import fold
 from chalicelib.domain.state import Envelope, Interview
 from chalicelib.domain.vocabulary import Status
+from chalicelib.eventstore.mapper import REDACTED_FLAG
+from chalicelib.eventstore.mapper import to_envelope as envelope
 from chalicelib.eventstore.port import StoredEvent, StreamId
-from chalicelib.service.history import REDACTED_FLAG, envelope, state_of
+from chalicelib.service.history import state_of
 from tests.domain.builders import (
     ACCEPTED,
     ADDED,

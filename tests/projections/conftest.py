@@ -8,8 +8,8 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.adapters import aws
+from chalicelib.adapters.stream_pump import StreamPump
 from chalicelib.auth.identity import Identity
-from chalicelib.projections.stream_pump import StreamPump
 from tests.projections.support import pump_for
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from chalicelib.adapters import aws
 from chalicelib.adapters.table_setup import create_tables
 from chalicelib.auth.identity import Identity
-from chalicelib.bootstrap import Services
+from chalicelib.bootstrap import for_aws
 from chalicelib.clock import FixedClock
 from chalicelib.domain import events as ev
 from chalicelib.domain.agenda import agenda
@@ -27,7 +27,6 @@ from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.domain.vocabulary import ReplyOutcome, ResearchSubject
 from chalicelib.eventstore.port import NewEvent, StreamId
-from chalicelib.projections.stream_pump import StreamPump
 from chalicelib.service.errors import ContactNotFoundError
 from chalicelib.service.history import state_of
 from chalicelib.settings import Settings
@@ -88,9 +87,8 @@ class World:
         )
         create_tables(aws.client("dynamodb", self.settings), self.settings)
         self.clock = FixedClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
-        self.services = Services(self.settings, clock=self.clock, sleep=lambda _: None)
-        deliver = self.services.projector.handle
-        self.pump = StreamPump.for_table(self.settings, self.settings.events_table, deliver)
+        self.services = for_aws(self.settings, clock=self.clock, sleep=lambda _: None)
+        self.pump = self.services.stream_pump()
         self.rng = rng
         self.contacts: dict[int, tuple[Identity, str]] = {}
         self.pending: list[dict[str, Any]] = []

@@ -1,4 +1,4 @@
-"""Steps recorded through the real command service, and the views table read back."""
+"""Steps recorded through the real command service, and the read models read back."""
 
 from __future__ import annotations
 
@@ -6,24 +6,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters.dynamodb_settings import DynamoDBSettingsRepository
-from chalicelib.bootstrap import Services
+from chalicelib.adapters.stream_pump import StreamPump
+from chalicelib.bootstrap import Services, in_memory
 from chalicelib.domain import events as ev
-from chalicelib.domain.fold import fold
-from chalicelib.domain.state import Envelope
-from chalicelib.domain.user_settings import UserSettings
-from chalicelib.projections import keys
-from chalicelib.projections.counters import Contribution, add_counters, sum_counters
-from chalicelib.projections.projection import project
-from chalicelib.projections.replay import Key, expected_views, read_events, read_views
-from chalicelib.projections.stream_pump import StreamPump
+from chalicelib.eventstore.port import NewEvent, StreamId
+from chalicelib.projections.replay import expected_models
 from chalicelib.service.commands import Caller
+from chalicelib.viewstore import dynamodb_items as items
+from chalicelib.viewstore.port import Snapshot
 
 Item = dict[str, Any]
 
 
 def add(services: Services, who: Caller, name: str = "Grace Hopper", **details: Any) -> str:
     outcome = services.commands.add_contact(who, ev.ContactAdded(name=name, **details), None)
-    return str(outcome.body["contact"]["contact_id"])
+    return str(outcome.contact["contact_id"])
 
 
 def step(
@@ -38,56 +35,87 @@ def step(
 
 def pump_for(services: Services) -> StreamPump:
     """A pump delivering the events stream to these services' projector, as Lambda would."""
-    settings = services.settings
-    return StreamPump.for_table(settings, settings.events_table, services.projector.handle)
+    return services.stream_pump()
 
 
 def saved_settings(services: Services) -> DynamoDBSettingsRepository:
     """The settings as saved (no cache), as the projector reads them."""
-    return DynamoDBSettingsRepository(services.views.client, services.settings.events_table)
+    saved: Any = services.adapters.settings_store
+    return saved
 
 
-def views(services: Services) -> dict[Key, Item]:
-    """The projected items of the views table (zero counters dropped)."""
-    return read_views(services.views.client, services.settings.views_table)
+def dynamodb(services: Services) -> Any:
+    """The services' own DynamoDB client (moto in tests)."""
+    adapters: Any = services.adapters
+    return adapters.dynamodb
 
 
-def fresh_fold(services: Services) -> dict[Key, Item]:
-    """What the views table must hold, from a fold of every stream."""
-    settings = services.settings
-    snapshot = read_events(services.views.client, settings.events_table)
-    return expected_views(snapshot, settings.due_shards)
+def views(services: Services) -> Snapshot:
+    """Every read model in the view store."""
+    return services.view_store.snapshot()
 
 
-def kinds(items: dict[Key, Item], prefix: str) -> dict[Key, Item]:
-    return {key: item for key, item in items.items() if key[1].startswith(prefix)}
+def fresh_fold(services: Services) -> Snapshot:
+    """What the view store must hold, from a fold of every stream."""
+    return expected_models(services.adapters.events_snapshot(), services.settings.due_shards)
+
+
+def reminder_actions(snapshot: Snapshot, contact_id: str | None = None) -> list[str]:
+    return sorted(
+        key.action.value
+        for key in snapshot.reminders
+        if contact_id is None or key.contact_id == contact_id
+    )
 
 
 def seed_views(
     services: Services, tenant_id: str, user_id: str, steps: list[ev.EventData], start: datetime
 ) -> list[str]:
     """One contact per entry of `steps` (added, then that step unless it is `contact_added`), a
-    minute apart, ids `{user}-0000`...: projected in memory and batch-written, counters added.
-    For tests that need hundreds of contacts: moto copies the whole table on every
-    transaction, so projecting hundreds through it takes minutes."""
-    items: list[Item] = []
-    shares: list[Contribution] = []
+    minute apart, ids `{user}-0000`...: projected in memory by the real projector, then
+    batch-written as items. For tests that need hundreds of contacts: moto copies the whole
+    table on every transaction, so projecting hundreds through it takes minutes."""
+    memory = _seeding_world(services)
     ids = [f"{user_id}-{n:04d}" for n in range(len(steps))]
     for n, (contact_id, data) in enumerate(zip(ids, steps, strict=True)):
         when = start + timedelta(minutes=n)
-        history = [Envelope(1, ev.ContactAdded(name=f"Person {n}"), when, when, user_id)]
+        history = [ev.ContactAdded(name=f"Person {n}")]
         if not isinstance(data, ev.ContactAdded):
-            history.append(Envelope(2, data, when, when, user_id))
-        state = fold(contact_id, history, owner_id=user_id)
-        projection = project(tenant_id, state, UserSettings(), services.settings.due_shards)
-        items += [projection.view, *projection.reminders.values()]
-        shares.append(projection.contribution)
-    client, table = services.views.client, services.settings.views_table
-    for first in range(0, len(items), 25):
-        batch = [{"PutRequest": {"Item": item}} for item in items[first : first + 25]]
+            history.append(data)
+        memory.event_store.append(
+            StreamId(tenant_id, contact_id),
+            [NewEvent(e.event_type, e.to_data(), when, e.schema_version) for e in history],
+            expected_version=0,
+            owner_id=user_id,
+            recorded_at=when,
+        )
+    memory.projector.project_contacts(tenant_id, user_id, ids)
+    snapshot = memory.view_store.snapshot(tenant_id)
+    written = [
+        *(items.view_item(view) for view in snapshot.views.values()),
+        *(items.reminder_item(reminder) for reminder in snapshot.reminders.values()),
+        *(items.dashboard_item(dashboard) for dashboard in snapshot.dashboards.values()),
+        *(
+            items.member_item(tenant, shard, member)
+            for (tenant, shard), members in snapshot.members.items()
+            for member in members
+        ),
+    ]
+    client, table = dynamodb(services), services.settings.views_table
+    for first in range(0, len(written), 25):
+        batch = [{"PutRequest": {"Item": item}} for item in written[first : first + 25]]
         client.batch_write_item(RequestItems={table: batch})
-    changes = sum_counters(shares)
-    for pk in (keys.user_pk(tenant_id, user_id), keys.tenant_pk(tenant_id)):
-        key = {"PK": {"S": pk}, "SK": {"S": keys.STATS_SK}}
-        client.transact_write_items(TransactItems=[add_counters(table, key, changes)])
     return ids
+
+
+_worlds: dict[int, Services] = {}
+
+
+def _seeding_world(services: Services) -> Services:
+    """One in-memory world per test's services, so seeding two users shares their tenant's
+    dashboards as the projector would."""
+    key = id(services)
+    if key not in _worlds:
+        _worlds.clear()
+        _worlds[key] = in_memory(services.settings, clock=services.clock, sleep=lambda _: None)
+    return _worlds[key]

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.adapters.stream_pump import StreamPump
 from chalicelib.auth.identity import Identity
 from chalicelib.bootstrap import Services
 from chalicelib.domain import events as ev
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.domain.vocabulary import Action, ReplyOutcome
 from chalicelib.eventstore.port import NewEvent, StreamId
+from chalicelib.projections import dashboard as dash
 from chalicelib.projections.projector import Projector
-from chalicelib.projections.stream_pump import StreamPump
-from chalicelib.projections.views_table import ViewsTable
-from tests.projections.support import add, fresh_fold, kinds, saved_settings, step, views
+from chalicelib.retry import RetryPolicy
+from chalicelib.viewstore.port import ViewStore, ViewWrite
+from tests.projections.support import add, fresh_fold, reminder_actions, saved_settings, step, views
 
 
 def _records(pump: StreamPump) -> list[dict[str, Any]]:
@@ -22,7 +24,18 @@ def _records(pump: StreamPump) -> list[dict[str, Any]]:
     return records
 
 
-def test_steps_reach_the_view_the_agenda_and_both_counters(
+def _counters(services: Services, tenant_id: str, user_id: str | None = None) -> dict[str, int]:
+    found = views(services).dashboards
+    if user_id is not None:
+        return dict(found[dash.user_key(tenant_id, user_id)].counters)
+    total: dict[str, int] = {}
+    for key in dash.tenant_keys(tenant_id):
+        for name, value in (found[key].counters if key in found else {}).items():
+            total[name] = total.get(name, 0) + value
+    return total
+
+
+def test_steps_reach_the_view_the_agenda_and_both_dashboards(
     services: Services, pump: StreamPump, ada: Identity
 ) -> None:
     contact = add(services, ada, company="Navy")
@@ -32,11 +45,11 @@ def test_steps_reach_the_view_the_agenda_and_both_counters(
 
     found = views(services)
     assert found == fresh_fold(services)
-    view = found[("T#acme#U#ada", f"C#{contact}")]
-    assert (view["version"]["N"], view["status"]["S"]) == ("2", "reaching_out")
-    assert found[("T#acme#U#ada", "STATS")]["n_reaching_out"] == {"N": "1"}
-    assert found[("T#acme", "STATS")]["f_reached_out"] == {"N": "1"}
-    assert [key[1].split("#")[2] for key in kinds(found, "R#")] == ["follow_up"]
+    view = found.views[("acme", "ada", contact)]
+    assert (view.version, view.status.value if view.status else None) == (2, "reaching_out")
+    assert _counters(services, "acme", "ada")["n_reaching_out"] == 1
+    assert _counters(services, "acme")["f_reached_out"] == 1
+    assert reminder_actions(found) == ["follow_up"]
 
 
 def test_duplicated_and_reversed_records_count_nothing_twice(
@@ -51,15 +64,12 @@ def test_duplicated_and_reversed_records_count_nothing_twice(
     services.projector.handle({"Records": list(reversed(records))})
     services.projector.handle({"Records": records + records})
 
-    found = views(services)
-    assert found == fresh_fold(services)
-    assert found[("T#acme#U#ada", "STATS")] == {
-        "PK": {"S": "T#acme#U#ada"},
-        "SK": {"S": "STATS"},
-        "n_reaching_out": {"N": "1"},
-        "n_archived": {"N": "1"},
-        "f_reached_out": {"N": "1"},
-        "f_replied": {"N": "1"},
+    assert views(services) == fresh_fold(services)
+    assert _counters(services, "acme", "ada") == {
+        "n_reaching_out": 1,
+        "n_archived": 1,
+        "f_reached_out": 1,
+        "f_replied": 1,
     }
 
 
@@ -78,18 +88,20 @@ def test_a_lost_record_heals_when_the_contacts_next_record_arrives(
     assert views(services) == fresh_fold(services)
 
 
-class _RacingViews(ViewsTable):
+class _RacingViews:
     """Lets another projector finish the same contact just before this one's first write."""
 
-    def __init__(self, inner: ViewsTable, rival: Projector, target: tuple[str, str, str]) -> None:
-        super().__init__(inner.client, inner.table)
-        self._rival, self._target, self.raced = rival, target, 0
+    def __init__(self, inner: ViewStore, rival: Projector, target: tuple[str, str, str]) -> None:
+        self._inner, self._rival, self._target, self.raced = inner, rival, target, 0
 
-    def apply(self, actions: list[dict[str, Any]]) -> None:
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def commit(self, write: ViewWrite) -> None:
         if not self.raced:
             self.raced += 1
             self._rival.project_contact(*self._target)
-        super().apply(actions)
+        self._inner.commit(write)
 
 
 def test_a_projector_that_loses_the_race_rereads_and_counts_nothing_twice(
@@ -97,9 +109,13 @@ def test_a_projector_that_loses_the_race_rereads_and_counts_nothing_twice(
 ) -> None:
     contact = add(services, ada)
     step(services, ada, contact, ev.OutreachSent())
-    racing = _RacingViews(services.views, services.projector, ("acme", "ada", contact))
+    racing = _RacingViews(services.view_store, services.projector, ("acme", "ada", contact))
     loser = Projector(
-        services.event_store, racing, saved_settings(services), 4, sleep=lambda _: None
+        services.event_store,
+        racing,  # type: ignore[arg-type]
+        saved_settings(services),
+        4,
+        RetryPolicy(max_attempts=6),
     )
 
     loser.project_contact("acme", "ada", contact)
@@ -114,17 +130,19 @@ def test_a_settings_change_moves_every_reminder_of_that_user_only(
     bob = Identity("bob", "acme", "bob@example.com")
     mine, theirs = add(services, ada), add(services, bob)
     pump.drain()
-    before = kinds(views(services), "R#")
+    before = views(services).reminders
 
     services.settings_repository.put("acme", "ada", UserSettings(timezone="Asia/Tokyo"))
     pump.drain()
 
-    after = kinds(views(services), "R#")
-    assert after == kinds(fresh_fold(services), "R#")
-    send_times = {key[0]: item["send_at"]["S"] for key, item in after.items()}
-    assert send_times["T#acme#U#ada"] == "2026-11-27T00:00:00Z"  # 09:00 in Tokyo
-    assert after[_only(after, theirs)] == before[_only(before, theirs)]
-    assert mine in _only(after, mine)[1]
+    after = views(services).reminders
+    assert after == fresh_fold(services).reminders
+    send_times = {key.user_id: reminder.send_at.isoformat() for key, reminder in after.items()}
+    assert send_times["ada"] == "2026-11-27T00:00:00+00:00"  # 09:00 in Tokyo
+    assert [r for k, r in after.items() if k.contact_id == theirs] == [
+        r for k, r in before.items() if k.contact_id == theirs
+    ]
+    assert [k.contact_id for k in after if k.user_id == "ada"] == [mine]
 
 
 def test_reminders_off_takes_the_users_steps_off_the_due_index_but_not_the_agenda(
@@ -135,10 +153,10 @@ def test_reminders_off_takes_the_users_steps_off_the_due_index_but_not_the_agend
 
     pump.drain()
 
-    reminders = list(kinds(views(services), "R#").values())
+    reminders = list(views(services).reminders.values())
     assert len(reminders) == 1
-    assert "agenda_pk" in reminders[0]
-    assert "due_pk" not in reminders[0]
+    assert reminders[0].action is Action.REACH_OUT
+    assert reminders[0].due_shard is None
 
 
 def test_a_sent_reminder_leaves_the_due_index(
@@ -146,7 +164,7 @@ def test_a_sent_reminder_leaves_the_due_index(
 ) -> None:
     contact = add(services, ada)
     pump.drain()
-    (item,) = kinds(views(services), "R#").values()
+    (reminder,) = views(services).reminders.values()
     due = services.clock.now()
     sent = ev.ReminderSent(action=Action.REACH_OUT, due_at=due)
 
@@ -159,12 +177,7 @@ def test_a_sent_reminder_leaves_the_due_index(
     )
     pump.drain()
 
-    (after,) = kinds(views(services), "R#").values()
-    assert "due_pk" in item
-    assert "due_pk" not in after
+    (after,) = views(services).reminders.values()
+    assert reminder.due_shard is not None
+    assert after.due_shard is None
     assert views(services) == fresh_fold(services)
-
-
-def _only(items: dict[tuple[str, str], Any], contact_id: str) -> tuple[str, str]:
-    (key,) = [key for key in items if contact_id in key[1]]
-    return key

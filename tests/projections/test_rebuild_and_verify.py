@@ -6,13 +6,14 @@ from typing import Any
 
 import pytest
 
+from chalicelib.adapters.stream_pump import StreamPump
 from chalicelib.auth.identity import Identity
 from chalicelib.bootstrap import Services
 from chalicelib.cli import main
 from chalicelib.domain import events as ev
 from chalicelib.domain.user_settings import UserSettings
-from chalicelib.projections.stream_pump import StreamPump
-from tests.projections.support import add, fresh_fold, step, views
+from chalicelib.projections import dashboard as dash
+from tests.projections.support import add, dynamodb, fresh_fold, step, views
 
 CLAIM = {"PK": {"S": "T#acme#U#ada"}, "SK": {"S": "CLAIM#c#reach_out#2026-11-26T14:00:00Z"}}
 
@@ -26,12 +27,27 @@ def projected(services: Services, pump: StreamPump, ada: Identity) -> dict[str, 
     step(services, cy, found["cy"], ev.ContactArchived())
     services.settings_repository.put("acme", "ada", UserSettings(reminder_hour=7))
     pump.drain()
-    services.views.client.put_item(TableName=services.settings.views_table, Item=CLAIM)
+    dynamodb(services).put_item(TableName=services.settings.views_table, Item=CLAIM)
     return found
 
 
 def _table(services: Services) -> Any:
-    return services.views.client, services.settings.views_table
+    return dynamodb(services), services.settings.views_table
+
+
+GLOBEX_SHARD = {"PK": {"S": "T#globex"}, "SK": {"S": f"DASH#{dash.tenant_shard('cy')}"}}
+ACME_SHARD = {"PK": {"S": "T#acme"}, "SK": {"S": f"DASH#{dash.tenant_shard('ada')}"}}
+GHOST = {
+    "PK": {"S": "T#acme#U#ada"},
+    "SK": {"S": "C#ghost"},
+    "kind": {"S": "contact"},
+    "tenant_id": {"S": "acme"},
+    "user_id": {"S": "ada"},
+    "contact_id": {"S": "ghost"},
+    "version": {"N": "1"},
+    "settings": {"S": ""},
+    "erased": {"BOOL": True},
+}
 
 
 def test_verify_passes_on_projected_views(
@@ -53,17 +69,17 @@ def test_verify_prints_each_difference_and_exits_1(
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":s": {"S": "reflected"}},
     )
-    client.delete_item(TableName=table, Key={"PK": {"S": "T#globex"}, "SK": {"S": "STATS"}})
-    client.put_item(TableName=table, Item={"PK": {"S": "T#acme#U#ada"}, "SK": {"S": "C#ghost"}})
+    client.delete_item(TableName=table, Key=GLOBEX_SHARD)
+    client.put_item(TableName=table, Item=GHOST)
 
     code = main(["verify-projections"])
 
     out = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert f"differs     T#acme#U#ada / C#{projected['ada']}" in out
+    assert f"differs     view acme/ada/{projected['ada']}" in out
     assert "    status: expected reaching_out, found reflected" in out
-    assert "missing     T#globex / STATS" in out
-    assert "unexpected  T#acme#U#ada / C#ghost" in out
+    assert f"missing     dashboard globex shard {dash.tenant_shard('cy')}" in out
+    assert "unexpected  view acme/ada/ghost" in out
     assert out[-1] == "verify-projections: 3 read models differ from the events"
 
 
@@ -72,8 +88,8 @@ def test_a_rebuild_restores_the_views_and_leaves_the_sweeps_claims_alone(
 ) -> None:
     client, table = _table(services)
     good = views(services)
-    client.delete_item(TableName=table, Key={"PK": {"S": "T#acme"}, "SK": {"S": "STATS"}})
-    client.put_item(TableName=table, Item={"PK": {"S": "T#acme#U#ada"}, "SK": {"S": "C#ghost"}})
+    client.delete_item(TableName=table, Key=ACME_SHARD)
+    client.put_item(TableName=table, Item=GHOST)
 
     code = main(["rebuild-projections"])
 
@@ -87,16 +103,15 @@ def test_a_tenants_rebuild_touches_that_tenant_only(
     services: Services, projected: dict[str, str]
 ) -> None:
     client, table = _table(services)
-    globex_stats = {"PK": {"S": "T#globex"}, "SK": {"S": "STATS"}}
-    client.delete_item(TableName=table, Key=globex_stats)
+    client.delete_item(TableName=table, Key=GLOBEX_SHARD)
     acme_view = {"PK": {"S": "T#acme#U#bob"}, "SK": {"S": f"C#{projected['bob']}"}}
     client.delete_item(TableName=table, Key=acme_view)
 
     assert main(["rebuild-projections", "--tenant", "globex"]) == 0
 
     after = views(services)
-    assert ("T#globex", "STATS") in after
-    assert ("T#acme#U#bob", f"C#{projected['bob']}") not in after
+    assert dash.shard_key("globex", "cy") in after.dashboards
+    assert ("acme", "bob", projected["bob"]) not in after.views
 
 
 def test_pump_once_delivers_the_stream_to_the_projector(

@@ -11,13 +11,11 @@ Lambda's at-least-once, unordered-across-items delivery allows.
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.adapters import aws
 from chalicelib.projections.rebuild import rebuild
 from tests.projections.random_world import SETTINGS, STEPS, USERS, Op, World, interleave
 from tests.projections.support import fresh_fold, views
@@ -76,7 +74,6 @@ def test_shuffled_duplicated_and_lost_records_still_end_equal_to_a_fold_and_a_re
 
     projected = views(world.services)
     assert projected == fresh_fold(world.services)
-    settings_ = world.settings
-    client: Any = aws.client("dynamodb", settings_)
-    rebuild(client, settings_.events_table, settings_.views_table, world.services.projector)
+    built = world.services
+    rebuild(built.adapters.events_snapshot(), built.view_store, built.projector)
     assert views(world.services) == projected

@@ -7,10 +7,10 @@ from typing import Any
 
 from chalice.app import DynamoDBEvent
 
+from chalicelib.adapters.stream_pump import StreamPump
 from chalicelib.auth.identity import Identity
 from chalicelib.bootstrap import Services
 from chalicelib.domain import events as ev
-from chalicelib.projections.stream_pump import StreamPump
 from tests.projections.support import add, step
 
 
@@ -31,8 +31,7 @@ class Recorder:
 
 
 def _pump(services: Services, handler: Recorder, **options: Any) -> StreamPump:
-    settings = services.settings
-    return StreamPump.for_table(settings, settings.events_table, handler, **options)
+    return services.adapters.stream_pump(handler, **options)
 
 
 def test_records_arrive_in_the_shape_lambda_gives_a_chalice_handler(

@@ -7,20 +7,21 @@ Time only moves when a test says so: `at(...)` sets the clock, and a sweep runs 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from chalicelib.adapters.memory_mailer import MemoryMailer
+from chalicelib.adapters.stream_pump import StreamPump
 from chalicelib.auth.identity import Identity
-from chalicelib.bootstrap import Services
+from chalicelib.bootstrap import Services, for_aws, in_memory
 from chalicelib.clock import FixedClock
 from chalicelib.domain import events as ev
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import StreamId
-from chalicelib.projections.stream_pump import StreamPump
 from chalicelib.reminders.mailer import Mailer
 from chalicelib.reminders.sweep_report import SweepReport
 from chalicelib.settings import Settings
@@ -35,24 +36,24 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def stream_pump(services: Services) -> StreamPump:
-    """The app's projector, fed by the events table's stream the way Lambda would feed it."""
-    settings = services.settings
-    return StreamPump.for_table(settings, settings.events_table, services.projector.handle)
-
-
 @dataclass
 class World:
     services: Services
     clock: FixedClock
-    pump: StreamPump = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.pump = stream_pump(self.services)
+    # The events table's stream fed to the projector as Lambda would; None in memory, where
+    # `drain` projects every stream directly.
+    pump: StreamPump | None = None
 
     @classmethod
     def build(cls, settings: Settings, clock: FixedClock) -> World:
-        return cls(Services(settings, clock=clock, sleep=lambda _: None), clock)
+        """On moto: DynamoDB, its stream, and SES as the inbox."""
+        services = for_aws(settings, clock=clock, sleep=lambda _: None)
+        return cls(services, clock, services.stream_pump())
+
+    @classmethod
+    def in_memory(cls, settings: Settings, clock: FixedClock) -> World:
+        """On the in-memory adapters: no moto, the mailer keeps every email."""
+        return cls(in_memory(settings, clock=clock, sleep=lambda _: None), clock)
 
     @property
     def settings(self) -> Settings:
@@ -79,7 +80,7 @@ class World:
         """Adds a contact now; returns its id."""
         added = ev.ContactAdded(name=name, **details)
         outcome = self.services.commands.add_contact(who, added, None)
-        return str(outcome.body["contact"]["contact_id"])
+        return str(outcome.contact["contact_id"])
 
     def step(
         self, who: Identity, contact_id: str, data: ev.EventData, at: datetime | None = None
@@ -89,11 +90,18 @@ class World:
 
     def use_mailer(self, mailer: Mailer) -> None:
         """Sends through `mailer` from the next sweep on."""
-        self.services.mailer = mailer
+        adapters: Any = self.services.adapters
+        adapters.__dict__["mailer"] = mailer
         self.services.__dict__.pop("reminder_sweep", None)
 
     def drain(self) -> None:
-        self.pump.drain()
+        """The projector catches up with every write so far."""
+        if self.pump is not None:
+            self.pump.drain()
+            return
+        snapshot = self.services.adapters.events_snapshot()
+        for (tenant_id, user_id), contact_ids in snapshot.owners().items():
+            self.services.projector.project_contacts(tenant_id, user_id, contact_ids)
 
     def sweep(
         self, when: datetime | None = None, *, drain: bool = True, **options: Any
@@ -106,7 +114,10 @@ class World:
         return self.services.reminder_sweep.run(**options)
 
     def emails(self) -> list[ReadEmail]:
-        """Every email SES accepted so far, as a mail client reads it."""
+        """Every email sent so far (by SES, or kept in memory), as a mail client reads it."""
+        mailer = self.services.mailer
+        if isinstance(mailer, MemoryMailer):
+            return [read_email(sent.raw) for sent in mailer.sent]
         backend = ses_backends[DEFAULT_ACCOUNT_ID][self.settings.region]
         return [read_email(message.raw_data.encode("utf-8")) for message in backend.sent_messages]
 

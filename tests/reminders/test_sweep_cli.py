@@ -71,7 +71,7 @@ def test_without_an_unsubscribe_secret_no_reminder_can_be_sent(
     aws_mock: None, settings: Settings, clock: FixedClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     unsigned = settings.model_copy(update={"unsubscribe_secret": None})
-    bootstrap.install(bootstrap.Services(unsigned, clock=clock))
+    bootstrap.install(bootstrap.for_aws(unsigned, clock=clock))
     try:
         assert main(["remind"]) == 2
     finally:

@@ -18,8 +18,6 @@ from chalicelib.clock import FixedClock
 from chalicelib.domain.events import ReminderSent
 from chalicelib.domain.vocabulary import Action
 from chalicelib.eventstore.port import StreamId
-from chalicelib.reminders.claims import ClaimStore
-from chalicelib.reminders.due_index import DueIndex
 from chalicelib.reminders.mailer import MailSendError
 from chalicelib.reminders.render import RenderedEmail
 from chalicelib.reminders.sent_log import SentLog
@@ -189,11 +187,10 @@ def test_a_sent_claim_without_its_event_is_recorded_without_sending_again(
     # Given a sweep that sent the email and marked its claim, then died before recording
     [(who, contact)] = populate(world, users=1, contacts=1)
     world.at(FRIDAY_9).drain()
-    client = aws.client("dynamodb", settings)
-    [reminder] = DueIndex(client, settings.views_table, settings.due_shards).due(FRIDAY_9, 10)
-    claims = ClaimStore(client, settings.views_table)
-    assert claims.claim(reminder, "crashed-sweep", FRIDAY_9) is None
-    assert claims.mark_sent(reminder, "crashed-sweep", "ses-message-1")
+    claims = world.services.view_store
+    [reminder] = claims.due(FRIDAY_9, 10)
+    assert claims.claim(reminder.key, "crashed-sweep", FRIDAY_9) is None
+    assert claims.mark_sent(reminder.key, "crashed-sweep", "ses-message-1")
 
     # When the next sweep runs
     report = world.sweep(FRIDAY_9 + QUARTER)

@@ -1,4 +1,4 @@
-"""The email a sweep sends, read back from moto's SES as raw MIME, as a mail client would."""
+"""The email a sweep sends, read back as raw MIME, as a mail client would."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ SCRIPT_NAME = '<script>alert("hi")</script> Ada'
 
 
 @pytest.fixture
-def world(aws_mock: None, settings: Settings, clock: FixedClock) -> World:
-    return World.build(settings, clock)
+def world(settings: Settings, clock: FixedClock) -> World:
+    return World.in_memory(settings, clock)
 
 
 def test_the_briefing_email_is_a_two_part_digest_with_escaped_names_and_one_click_unsubscribe(

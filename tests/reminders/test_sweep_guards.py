@@ -7,34 +7,23 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.adapters import aws
 from chalicelib.clock import FixedClock
 from chalicelib.domain import events as ev
 from chalicelib.domain.vocabulary import Action, ReplyOutcome
 from chalicelib.settings import Settings
-from chalicelib.tables import DUE
 from tests.reminders.sweep_support import World, utc
 
 FRIDAY_9 = utc("2026-11-27T09:00")
 
 
 @pytest.fixture
-def world(aws_mock: None, settings: Settings, clock: FixedClock) -> World:
-    return World.build(settings, clock)
+def world(settings: Settings, clock: FixedClock) -> World:
+    return World.in_memory(settings, clock)
 
 
 def due_index_size(world: World) -> int:
-    client = aws.client("dynamodb", world.settings)
-    total = 0
-    for shard in range(world.settings.due_shards):
-        page = client.query(
-            TableName=world.settings.views_table,
-            IndexName=DUE.name,
-            KeyConditionExpression="due_pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"DUE#{shard}"}},
-        )
-        total += len(page["Items"])
-    return total
+    reminders = world.services.view_store.snapshot().reminders.values()
+    return sum(1 for reminder in reminders if reminder.due_shard is not None)
 
 
 @pytest.mark.parametrize(

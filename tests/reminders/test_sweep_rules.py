@@ -21,8 +21,8 @@ Steps = Callable[[World, Identity, str], None]
 
 
 @pytest.fixture
-def world(aws_mock: None, settings: Settings, clock: FixedClock) -> World:
-    return World.build(settings, clock)
+def world(settings: Settings, clock: FixedClock) -> World:
+    return World.in_memory(settings, clock)
 
 
 def nothing(world: World, who: Identity, contact: str) -> None:

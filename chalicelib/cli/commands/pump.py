@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from chalicelib.cli.commands import Subparsers
 
 if TYPE_CHECKING:
-    from chalicelib.projections.stream_pump import StreamPump
+    from chalicelib.adapters.stream_pump import StreamPump
 
 DEFAULT_INTERVAL_SECONDS = 1.0
 
@@ -39,10 +39,8 @@ def handle(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from chalicelib.bootstrap import services
-    from chalicelib.projections.stream_pump import StreamPump
 
-    built = services()
-    pump = StreamPump.for_table(built.settings, built.settings.events_table, built.projector.handle)
+    pump = services().stream_pump()
     try:
         if args.once:
             delivered = pump.drain()

@@ -12,7 +12,7 @@ def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "rebuild-projections",
         help="rebuild read models from the events",
-        description="Deletes the contact views, agenda items and counters (of one tenant, or "
+        description="Deletes the contact views, reminders and dashboards (of one tenant, or "
         "all) and projects every contact stream again. Scans both tables: an operator's "
         "command. Run it while the projector is paused, then verify-projections.",
     )
@@ -23,21 +23,14 @@ def register(subparsers: Subparsers) -> None:
 def handle(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from chalicelib.adapters import aws
     from chalicelib.bootstrap import services
     from chalicelib.projections.projector import ProjectorError
     from chalicelib.projections.rebuild import rebuild
 
     built = services()
-    settings = built.settings
     try:
-        report = rebuild(
-            aws.client("dynamodb", settings),
-            settings.events_table,
-            settings.views_table,
-            built.projector,
-            args.tenant,
-        )
+        events = built.adapters.events_snapshot(args.tenant)
+        report = rebuild(events, built.view_store, built.projector, args.tenant)
     except (BotoCoreError, ClientError, ProjectorError) as error:
         print(f"rebuild-projections: {error}", file=sys.stderr)
         return 1

@@ -12,8 +12,8 @@ def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "verify-projections",
         help="compare every read model with a fold of its events; exit 1 on a mismatch",
-        description="Folds every contact stream and compares the views, agenda items (the due "
-        "index among them) and counters it implies with the views table. Prints each "
+        description="Folds every contact stream and compares the views, reminders (the due "
+        "index among them) and dashboards it implies with the views table. Prints each "
         "difference and exits 1 if there is any. Scans both tables: an operator's command.",
     )
     parser.set_defaults(handler=handle)
@@ -22,18 +22,13 @@ def register(subparsers: Subparsers) -> None:
 def handle(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from chalicelib.adapters import aws
+    from chalicelib.bootstrap import services
     from chalicelib.projections.rebuild import verify
-    from chalicelib.settings import Settings
 
-    settings = Settings.from_env()
+    built = services()
     try:
-        lines = verify(
-            aws.client("dynamodb", settings),
-            settings.events_table,
-            settings.views_table,
-            settings.due_shards,
-        )
+        events = built.adapters.events_snapshot()
+        lines = verify(events, built.view_store, built.settings.due_shards)
     except (BotoCoreError, ClientError) as error:
         print(f"verify-projections: {error}", file=sys.stderr)
         return 1

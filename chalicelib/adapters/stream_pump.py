@@ -13,9 +13,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters import aws
-from chalicelib.settings import Settings
-
 logger = logging.getLogger(__name__)
 
 Deliver = Callable[[dict[str, Any]], Mapping[str, Any] | None]
@@ -55,18 +52,6 @@ class StreamPump:
         self._positions: dict[str, str] = {}
         self._attempts: dict[str, int] = {}
         self.set_aside: list[dict[str, Any]] = []
-
-    @classmethod
-    def for_table(
-        cls, settings: Settings, table_name: str, deliver: Deliver, **options: Any
-    ) -> StreamPump:
-        return cls(
-            aws.client("dynamodbstreams", settings),
-            aws.client("dynamodb", settings),
-            table_name,
-            deliver,
-            **options,
-        )
 
     def drain(self) -> int:
         """Delivers until the stream has nothing new; returns the number of deliveries made."""

@@ -1,0 +1,1 @@
+"""What every DynamoDB adapter shares: reading its errors, and paging through its reads."""
