@@ -14,6 +14,12 @@ def iso(moment: datetime) -> str:
     return utc.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
+def iso_exact(moment: datetime) -> str:
+    """`2026-12-01T09:00:00.000005Z`: every microsecond kept, for the event store's items, so a
+    stored time reads back equal to the one written."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def iso_or_none(moment: datetime | None) -> str | None:
     """`iso` of a time that may be missing (a step not taken yet)."""
     return iso(moment) if moment else None

@@ -6,8 +6,7 @@ import threading
 from dataclasses import dataclass
 
 from chalicelib.clock import Clock
-from chalicelib.reminders.mailer import MailError
-from chalicelib.reminders.mime import build_message, to_bytes
+from chalicelib.reminders.mailer import MailError, build_message, to_bytes
 from chalicelib.reminders.render import RenderedEmail
 
 
@@ -31,13 +30,7 @@ class MemoryMailer:
     def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str) -> str:
         if self.fail_with is not None:
             raise self.fail_with
-        message = build_message(
-            from_address=self._from,
-            to=to,
-            rendered=rendered,
-            unsubscribe_url=unsubscribe_url,
-            sent_at=self._clock.now(),
-        )
+        message = build_message(self._from, to, rendered, unsubscribe_url, self._clock.now())
         message_id = str(message["Message-ID"]).strip("<>")
         with self._lock:
             self.sent.append(SentEmail(to, message_id, to_bytes(message)))

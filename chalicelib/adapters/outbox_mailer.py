@@ -7,8 +7,7 @@ import tempfile
 from pathlib import Path
 
 from chalicelib.clock import Clock, SystemClock
-from chalicelib.reminders.mailer import MailSendError
-from chalicelib.reminders.mime import build_message, to_bytes
+from chalicelib.reminders.mailer import MailSendError, build_message, to_bytes
 from chalicelib.reminders.render import RenderedEmail
 
 DEFAULT_FROM = "reminders@rapport.example"
@@ -29,13 +28,7 @@ class OutboxMailer:
 
     def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str) -> str:
         sent_at = self._clock.now()
-        message = build_message(
-            from_address=self._from,
-            to=to,
-            rendered=rendered,
-            unsubscribe_url=unsubscribe_url,
-            sent_at=sent_at,
-        )
+        message = build_message(self._from, to, rendered, unsubscribe_url, sent_at)
         message_id = str(message["Message-ID"]).strip("<>")
         # Sortable by time; the message id's local part keeps names unique within a second.
         name = f"{sent_at:%Y%m%dT%H%M%SZ}-{message_id.split('@')[0]}.eml"

@@ -11,8 +11,9 @@ from chalicelib.reminders.mailer import (
     MailOutcomeUnknownError,
     MailSendError,
     MailThrottledError,
+    build_message,
+    to_bytes,
 )
-from chalicelib.reminders.mime import build_message, to_bytes
 from chalicelib.reminders.render import RenderedEmail
 
 # Error codes after which the same email may well go through later. SES v2 says
@@ -45,13 +46,7 @@ class SesMailer:
         self._clock = clock or SystemClock()
 
     def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str) -> str:
-        message = build_message(
-            from_address=self._from,
-            to=to,
-            rendered=rendered,
-            unsubscribe_url=unsubscribe_url,
-            sent_at=self._clock.now(),
-        )
+        message = build_message(self._from, to, rendered, unsubscribe_url, self._clock.now())
         request: dict[str, Any] = {
             "FromEmailAddress": self._from,
             "Destination": {"ToAddresses": [to]},

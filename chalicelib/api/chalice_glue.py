@@ -6,8 +6,10 @@ imported when a request first arrives (see app.py on cold starts).
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Request, Response
@@ -15,9 +17,9 @@ from chalice.app import Request, Response
 if TYPE_CHECKING:
     from chalicelib.api.request import ApiRequest
     from chalicelib.api.responses import ApiResponse
-    from chalicelib.bootstrap import Services
 
-Handler = Callable[["Services", "ApiRequest"], "ApiResponse"]
+# A handler takes the request and, by keyword, the services it names (`commands`, `clock`, …).
+Handler = Callable[..., "ApiResponse"]
 
 
 def api_request(request: Request) -> ApiRequest:
@@ -36,14 +38,26 @@ def api_request(request: Request) -> ApiRequest:
     )
 
 
+@cache
+def _dependencies(handler: Handler) -> tuple[str, ...]:
+    """The services a handler names after its request (cosmicpython's injection by name)."""
+    return tuple(name for name in inspect.signature(handler).parameters if name != "request")
+
+
 def respond(handler: Handler, request: Request | None) -> Response:
-    """Runs a handler with the process's services and renders its answer."""
+    """Runs a handler with the services it names, no more, and renders its answer."""
     from chalicelib.api.responses import answer
     from chalicelib.bootstrap import services
 
     if request is None:  # Chalice sets `current_request` before any route runs
         raise RuntimeError("a route ran without a current request")
-    result = answer(lambda: handler(services(), api_request(request)))
+
+    def run() -> ApiResponse:
+        built = services()
+        given = {name: getattr(built, name) for name in _dependencies(handler)}
+        return handler(api_request(request), **given)
+
+    result = answer(run)
     headers: dict[str, str | list[str]] = {"Content-Type": result.content_type, **result.headers}
     if result.body is None:
         return Response(body="", status_code=result.status, headers=headers)

@@ -11,9 +11,11 @@ from chalicelib.api.responses import ApiResponse
 from chalicelib.api.schemas import ContactCreate
 from chalicelib.api.steps import parse_step
 from chalicelib.api.validation import validate_body
-from chalicelib.bootstrap import Services
+from chalicelib.clock import Clock
 from chalicelib.domain.events import ContactAdded
+from chalicelib.service.commands import ContactCommands
 from chalicelib.service.idempotency import IdempotencyRequest
+from chalicelib.service.queries import ContactQueries
 from chalicelib.service.results import CommandResult
 
 
@@ -36,34 +38,34 @@ def _step_body(result: CommandResult) -> dict[str, Any]:
     return {"contact": result.contact, "event": asdict(result.event)}
 
 
-def create_contact(services: Services, request: ApiRequest) -> ApiResponse:
-    caller = caller_of(request, services.clock)
+def create_contact(request: ApiRequest, *, commands: ContactCommands, clock: Clock) -> ApiResponse:
+    caller = caller_of(request, clock)
     body = json_object(request.raw_body)
     details = validate_body(ContactCreate, body)
-    result = services.commands.add_contact(
+    result = commands.add_contact(
         caller, ContactAdded.model_validate(details.to_data()), _idempotency(request, body)
     )
     return _created(result, result.contact, f"/contacts/{result.contact_id}")
 
 
-def get_contact(services: Services, request: ApiRequest) -> ApiResponse:
-    caller = caller_of(request, services.clock)
-    contact = services.queries.contact(caller, request.contact_id())
+def get_contact(request: ApiRequest, *, queries: ContactQueries, clock: Clock) -> ApiResponse:
+    caller = caller_of(request, clock)
+    contact = queries.contact(caller, request.contact_id())
     return ApiResponse(200, contact, {"ETag": f'"{contact["version"]}"'})
 
 
-def list_events(services: Services, request: ApiRequest) -> ApiResponse:
-    caller = caller_of(request, services.clock)
-    return ApiResponse(200, {"items": services.queries.events(caller, request.contact_id())})
+def list_events(request: ApiRequest, *, queries: ContactQueries, clock: Clock) -> ApiResponse:
+    caller = caller_of(request, clock)
+    return ApiResponse(200, {"items": queries.events(caller, request.contact_id())})
 
 
-def record_step(services: Services, request: ApiRequest) -> ApiResponse:
-    caller = caller_of(request, services.clock)
+def record_step(request: ApiRequest, *, commands: ContactCommands, clock: Clock) -> ApiResponse:
+    caller = caller_of(request, clock)
     contact_id = request.contact_id()
     expected = if_match(request.headers)
     body = json_object(request.raw_body)
-    event, at = parse_step(body, services.clock.now())
-    result = services.commands.record_step(
+    event, at = parse_step(body, clock.now())
+    result = commands.record_step(
         caller,
         contact_id,
         event,

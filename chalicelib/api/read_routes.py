@@ -5,20 +5,22 @@ from __future__ import annotations
 from chalicelib.api.errors import ApiError, FieldProblem, bad_field
 from chalicelib.api.request import ApiRequest, caller_of, require_coach
 from chalicelib.api.responses import ApiResponse
-from chalicelib.bootstrap import Services
+from chalicelib.clock import Clock
 from chalicelib.domain.vocabulary import Status
 from chalicelib.projections.cursor import InvalidCursorError
+from chalicelib.projections.read_models import ReadModels
+from chalicelib.service.erasure import ErasureService
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 
 
-def list_contacts(services: Services, request: ApiRequest) -> ApiResponse:
-    caller = caller_of(request, services.clock)
+def list_contacts(request: ApiRequest, *, read_models: ReadModels, clock: Clock) -> ApiResponse:
+    caller = caller_of(request, clock)
     status = _status(request.query.get("status"))
     limit = _limit(request.query.get("limit"))
     try:
-        page = services.read_models.contacts(
+        page = read_models.contacts(
             caller.tenant_id, caller.user_id, status, limit, request.query.get("cursor") or None
         )
     except InvalidCursorError as error:
@@ -27,20 +29,20 @@ def list_contacts(services: Services, request: ApiRequest) -> ApiResponse:
     return ApiResponse(200, page)
 
 
-def dashboard(services: Services, request: ApiRequest) -> ApiResponse:
-    caller = caller_of(request, services.clock)
-    return ApiResponse(200, services.read_models.dashboard(caller.tenant_id, caller.user_id))
+def dashboard(request: ApiRequest, *, read_models: ReadModels, clock: Clock) -> ApiResponse:
+    caller = caller_of(request, clock)
+    return ApiResponse(200, read_models.dashboard(caller.tenant_id, caller.user_id))
 
 
-def tenant_dashboard(services: Services, request: ApiRequest) -> ApiResponse:
-    caller = caller_of(request, services.clock)
+def tenant_dashboard(request: ApiRequest, *, read_models: ReadModels, clock: Clock) -> ApiResponse:
+    caller = caller_of(request, clock)
     require_coach(caller)
-    return ApiResponse(200, services.read_models.tenant_dashboard(caller.tenant_id))
+    return ApiResponse(200, read_models.tenant_dashboard(caller.tenant_id))
 
 
-def delete_contact(services: Services, request: ApiRequest) -> ApiResponse:
-    caller = caller_of(request, services.clock)
-    services.erasure.erase(caller, request.contact_id())
+def delete_contact(request: ApiRequest, *, erasure: ErasureService, clock: Clock) -> ApiResponse:
+    caller = caller_of(request, clock)
+    erasure.erase(caller, request.contact_id())
     return ApiResponse(204)
 
 

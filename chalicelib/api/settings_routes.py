@@ -7,8 +7,9 @@ from chalicelib.api.request import ApiRequest, caller_of
 from chalicelib.api.responses import ApiResponse
 from chalicelib.api.schemas import SettingsUpdate
 from chalicelib.api.validation import validate_body
-from chalicelib.bootstrap import Services
+from chalicelib.clock import Clock
 from chalicelib.domain.user_settings import UserSettings
+from chalicelib.service.user_settings_port import SettingsRepository
 
 
 def _public(settings: UserSettings, token_email: str) -> dict[str, object]:
@@ -17,22 +18,26 @@ def _public(settings: UserSettings, token_email: str) -> dict[str, object]:
     return public
 
 
-def get_settings(services: Services, request: ApiRequest) -> ApiResponse:
-    caller = caller_of(request, services.clock)
-    saved = services.settings_repository.get(caller.tenant_id, caller.user_id)
+def get_settings(
+    request: ApiRequest, *, settings_repository: SettingsRepository, clock: Clock
+) -> ApiResponse:
+    caller = caller_of(request, clock)
+    saved = settings_repository.get(caller.tenant_id, caller.user_id)
     return ApiResponse(200, _public(saved or UserSettings(), caller.email))
 
 
-def put_settings(services: Services, request: ApiRequest) -> ApiResponse:
+def put_settings(
+    request: ApiRequest, *, settings_repository: SettingsRepository, clock: Clock
+) -> ApiResponse:
     """Any subset of the settings; omitted ones keep their current value."""
-    caller = caller_of(request, services.clock)
+    caller = caller_of(request, clock)
     update = validate_body(SettingsUpdate, json_object(request.raw_body))
-    current = services.settings_repository.get(caller.tenant_id, caller.user_id) or UserSettings()
+    current = settings_repository.get(caller.tenant_id, caller.user_id) or UserSettings()
     merged = UserSettings.model_validate(
         current.model_dump() | update.model_dump(exclude_unset=True)
     )
     if merged.email is None:
         # Reminders outlive the token: keep the address it proves unless the user gave another.
         merged = merged.model_copy(update={"email": caller.email})
-    services.settings_repository.put(caller.tenant_id, caller.user_id, merged)
+    settings_repository.put(caller.tenant_id, caller.user_id, merged)
     return ApiResponse(200, _public(merged, caller.email))

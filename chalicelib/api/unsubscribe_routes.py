@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, urlencode
 from chalicelib.api.errors import ApiError
 from chalicelib.api.request import ApiRequest
 from chalicelib.api.responses import ApiResponse
-from chalicelib.bootstrap import Services
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.reminders.unsubscribe import (
     UnsubscribeSecretError,
@@ -21,6 +20,8 @@ from chalicelib.reminders.unsubscribe import (
     accepted_secrets,
     verify_unsubscribe_token,
 )
+from chalicelib.service.user_settings_port import SettingsRepository
+from chalicelib.settings import Settings
 
 HTML = "text/html; charset=utf-8"
 # The token is in the URL: keep it out of caches and Referer headers, and let the page do
@@ -33,11 +34,11 @@ _HEADERS = {
 _STYLE = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
 
 
-def confirm_page(services: Services, request: ApiRequest) -> ApiResponse:
+def confirm_page(request: ApiRequest, *, settings: Settings) -> ApiResponse:
     """GET: a page whose one button posts the same token back."""
     token = _token(request)
     try:
-        _identity(services, token)
+        _identity(settings, token)
     except ApiError as error:
         return _page(error.status, "This link does not work", error.message)
     action = escape(f"unsubscribe?{urlencode({'token': token})}", quote=True)
@@ -54,10 +55,12 @@ def confirm_page(services: Services, request: ApiRequest) -> ApiResponse:
     )
 
 
-def unsubscribe(services: Services, request: ApiRequest) -> ApiResponse:
+def unsubscribe(
+    request: ApiRequest, *, settings: Settings, settings_repository: SettingsRepository
+) -> ApiResponse:
     """POST: reminders off now; a bad token is a 400 with the API's JSON error body."""
-    tenant_id, user_id = _identity(services, _token(request))
-    repository = services.settings_repository
+    tenant_id, user_id = _identity(settings, _token(request))
+    repository = settings_repository
     current = repository.get(tenant_id, user_id) or UserSettings()
     if current.reminders_enabled:
         repository.put(tenant_id, user_id, current.model_copy(update={"reminders_enabled": False}))
@@ -78,9 +81,9 @@ def _token(request: ApiRequest) -> str:
     return token
 
 
-def _identity(services: Services, token: str) -> tuple[str, str]:
+def _identity(settings: Settings, token: str) -> tuple[str, str]:
     try:
-        secrets = accepted_secrets(services.settings.unsubscribe_secret)
+        secrets = accepted_secrets(settings.unsubscribe_secret)
     except UnsubscribeSecretError:
         raise ApiError(500, "not_configured", "unsubscribe links are not set up here") from None
     if not token:

@@ -5,20 +5,20 @@ from __future__ import annotations
 from chalicelib.api.errors import not_found
 from chalicelib.api.request import ApiRequest
 from chalicelib.api.responses import ApiResponse
-from chalicelib.bootstrap import Services
+from chalicelib.settings import Settings
 from chalicelib.web_assets import load_asset
 
 CONFIG = "config.json"
 
 
-def page(services: Services, request: ApiRequest) -> ApiResponse:
+def page(request: ApiRequest) -> ApiResponse:
     return _asset("")
 
 
-def asset(services: Services, request: ApiRequest) -> ApiResponse:
+def asset(request: ApiRequest, *, settings: Settings) -> ApiResponse:
     name = request.path_params.get("name", "")
     if name == CONFIG:
-        return _config(services)
+        return _config(settings)
     return _asset(name)
 
 
@@ -30,9 +30,8 @@ def _asset(name: str) -> ApiResponse:
     return ApiResponse(200, found.text, headers, content_type=found.content_type)
 
 
-def _config(services: Services) -> ApiResponse:
+def _config(settings: Settings) -> ApiResponse:
     """Token sign-in locally; the Cognito hosted UI when the stage has a user pool."""
-    settings = services.settings
     if not (settings.cognito_domain and settings.cognito_client_id):
         return ApiResponse(200, {}, {"Cache-Control": "no-cache"})
     cognito = {

@@ -20,6 +20,7 @@ from chalicelib.eventstore.port import (
     StoredEvent,
     StreamId,
 )
+from chalicelib.timefmt import iso_exact, parse_iso
 
 Item = dict[str, dict[str, str]]
 
@@ -102,8 +103,8 @@ def event_item(event: StoredEvent) -> Item:
         "schema_version": {"N": str(event.schema_version)},
         "data": {"S": _encode_data(event.data)},
         "event_id": {"S": event.event_id},
-        "occurred_at": {"S": _format_time(event.occurred_at)},
-        "recorded_at": {"S": _format_time(event.recorded_at)},
+        "occurred_at": {"S": iso_exact(event.occurred_at)},
+        "recorded_at": {"S": iso_exact(event.recorded_at)},
         "actor": {"S": event.actor},
         "correlation_id": {"S": event.correlation_id},
     }
@@ -147,8 +148,8 @@ def decode_event(stream: StreamId, item: Mapping[str, Any]) -> StoredEvent:
         version=int(item["version"]["N"]),
         type=item["type"]["S"],
         data=_decode_data(item["data"]["S"]),
-        occurred_at=_parse_time(item["occurred_at"]["S"]),
-        recorded_at=_parse_time(item["recorded_at"]["S"]),
+        occurred_at=parse_iso(item["occurred_at"]["S"]),
+        recorded_at=parse_iso(item["recorded_at"]["S"]),
         schema_version=int(item["schema_version"]["N"]),
         event_id=item["event_id"]["S"],
         actor=item["actor"]["S"],
@@ -182,11 +183,3 @@ def _utc(moment: datetime, name: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"{name} must be timezone-aware")
     return moment.astimezone(UTC)
-
-
-def _format_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)

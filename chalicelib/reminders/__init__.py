@@ -1,4 +1,4 @@
-"""Reminder emails: the digest of due steps, its rendering, the mailer port, unsubscribe tokens.
-
-Pure of AWS: the SES and outbox adapters live in `chalicelib.adapters`.
+"""Reminder emails: the sweep and its verdicts, delivery at most once, the digest and its
+rendering, the mailer port, unsubscribe tokens. Pure of AWS: the view store, SES and the outbox
+are adapters handed in by the composition root.
 """

@@ -16,7 +16,7 @@ from datetime import datetime
 from chalicelib.domain.events import ReminderSent
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
-from chalicelib.reminders.compose import Recipient, digest, reminder_item
+from chalicelib.reminders.digest import Recipient, digest, reminder_item
 from chalicelib.reminders.mailer import Mailer, MailSendError, MailThrottledError
 from chalicelib.reminders.render import RenderedEmail, render_digest
 from chalicelib.reminders.sent_log import SentLog

@@ -1,8 +1,8 @@
 """The reminder sweep: due index → fresh fold of each contact → one digest per user.
 
 The index only nominates (it is eventually consistent, and keyed with the settings of its
-last projection); the contact's events and the user's current settings decide. Delivery, at
-most once per reminder, is `Delivery`'s job.
+last projection); the contact's events and the user's current settings decide (`judge`, a pure
+function). Delivery, at most once per reminder, is `Delivery`'s job.
 """
 
 from __future__ import annotations
@@ -11,18 +11,22 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from chalicelib.clock import Clock
+from chalicelib.domain.agenda import PlannedAction, agenda
+from chalicelib.domain.reminder_time import send_time
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
 from chalicelib.reminders.delivery import Delivery
 from chalicelib.reminders.mailer import Mailer
 from chalicelib.reminders.sweep_report import Candidate, SweepConfig, SweepReport
-from chalicelib.reminders.verdict import Verdict, judge
 from chalicelib.service.history import state_of
 from chalicelib.service.user_settings_port import SettingsRepository
+from chalicelib.timefmt import iso
 from chalicelib.viewstore.model import Reminder
 from chalicelib.viewstore.port import ViewStore
 
@@ -115,3 +119,51 @@ class ReminderSweep:
             elif judgement.verdict is Verdict.EXPIRED and not report.dry_run:
                 report.dropped += int(self._views.drop_due(reminder))
         return due
+
+
+class Verdict(StrEnum):
+    SEND = "send"
+    # Due by the index, not yet by the user's current settings: the projector will re-key it.
+    WAIT = "wait"
+    # `reminder_sent` is on the stream already.
+    SENT = "sent"
+    # Gone from the agenda (done, moved, or the contact archived, declined or erased): the
+    # projector takes it out of the index when it catches up.
+    STALE = "stale"
+    # Still on the agenda but past its moment (questions for an interview that has started).
+    # Projections do not depend on the time, so only the sweep can take it out of the index.
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    planned: PlannedAction | None = None
+    send_at: datetime | None = None
+
+
+def judge(
+    state: ContactState, reminder: Reminder, settings: UserSettings, now: datetime
+) -> Judgement:
+    """The verdict on one reminder, with the agenda entry it matches when it is still open."""
+    if not state.exists or state.owner_id != reminder.user_id:
+        return Judgement(Verdict.STALE)
+    due = iso(reminder.due_at)
+    if any(a is reminder.action and iso(at) == due for a, at in state.reminders_sent):
+        return Judgement(Verdict.SENT)
+    planned = next(
+        (
+            p
+            for p in agenda(state, settings)
+            if p.action is reminder.action and iso(p.due_at) == due
+        ),
+        None,
+    )
+    if planned is None:
+        return Judgement(Verdict.STALE)
+    if planned.expires_at is not None and now >= planned.expires_at:
+        return Judgement(Verdict.EXPIRED, planned)
+    at = send_time(planned, settings)
+    if at > now:
+        return Judgement(Verdict.WAIT, planned, at)
+    return Judgement(Verdict.SEND, planned, at)
