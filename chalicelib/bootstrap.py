@@ -233,7 +233,9 @@ class Services:
 
     @cached_property
     def erasure(self) -> ErasureService:
-        return ErasureService(self.event_store, self.clock, self.projector.project_contact)
+        return ErasureService(
+            self.event_store, self.clock, self.projector.project_contact, sleep=self.sleep
+        )
 
     @cached_property
     def reminder_sweep(self) -> ReminderSweep:

@@ -104,6 +104,7 @@ def table_name(spec: TableSpec, settings: Settings) -> str:
     """The deployed or local name of a table, from the environment."""
     return settings.events_table if spec is EVENTS else settings.views_table
 
+
 # The sort key of a user's settings item in EVENTS (`T#{tenant}#U#{user}` / `SETTINGS`): the
 # settings adapter writes it, and the projector reads its stream records as doorbells.
 SETTINGS_SK = "SETTINGS"

@@ -8,8 +8,10 @@ thank them from the moment it ends; connect on LinkedIn 2 days after the thank-y
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from chalicelib.domain.business_days import add_business_days
 from chalicelib.domain.state import ContactState, Interview
@@ -41,10 +43,27 @@ def agenda(state: ContactState, settings: UserSettings) -> tuple[PlannedAction, 
 
 def next_action(state: ContactState, settings: UserSettings, now: datetime) -> PlannedAction | None:
     """The first open action that has not expired by `now`."""
-    for planned in agenda(state, settings):
-        if planned.expires_at is None or now < planned.expires_at:
-            return planned
-    return None
+    return first_open(agenda(state, settings), now)
+
+
+class Expiring(Protocol):
+    """Anything on an agenda: a planned action, or its projection in a read model."""
+
+    @property
+    def expires_at(self) -> datetime | None: ...
+
+
+Entry = TypeVar("Entry", bound=Expiring)
+
+
+def expired(entry: Expiring, now: datetime) -> bool:
+    """The one rule for "past its moment": questions for an interview that has started."""
+    return entry.expires_at is not None and now >= entry.expires_at
+
+
+def first_open(entries: Iterable[Entry], now: datetime) -> Entry | None:
+    """The first entry (of an agenda, earliest first) that has not expired by `now`."""
+    return next((entry for entry in entries if not expired(entry, now)), None)
 
 
 def _identified(state: ContactState, settings: UserSettings) -> list[PlannedAction]:

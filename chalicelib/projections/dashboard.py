@@ -162,26 +162,17 @@ def merged_prefix(lists: Sequence[tuple[Sequence[Entry], bool]]) -> tuple[list[E
     return merged, any(more for _, more in lists)
 
 
-def from_members(key: DashboardKey, members: Sequence[Dashboard], revision: int) -> Dashboard:
-    """A tenant shard rebuilt from its members' dashboards (a refill, or an expectation)."""
-    counters: dict[str, int] = {}
-    for member in members:
-        for name, value in member.counters.items():
-            counters[name] = counters.get(name, 0) + value
+def from_members(key: DashboardKey, members: Sequence[Dashboard]) -> Dashboard:
+    """A tenant shard's lists rebuilt from its members' dashboards (a refill; the counters
+    are the caller's to move)."""
     merged_due, more_due = merged_prefix([(m.due, m.more_due) for m in members])
     merged_interviews, more_interviews = merged_prefix(
         [(m.interviews, m.more_interviews) for m in members]
     )
-    due, cut_due = _cut(merged_due, DUE_KEEP)
-    interviews, cut_interviews = _cut(merged_interviews, INTERVIEWS_KEEP)
+    due, more_due = _cut(merged_due, DUE_KEEP, more_due)
+    interviews, more_interviews = _cut(merged_interviews, INTERVIEWS_KEEP, more_interviews)
     return Dashboard(
-        key=key,
-        revision=revision,
-        counters={name: value for name, value in sorted(counters.items()) if value},
-        due=due,
-        interviews=interviews,
-        more_due=more_due or cut_due,
-        more_interviews=more_interviews or cut_interviews,
+        key, due=due, interviews=interviews, more_due=more_due, more_interviews=more_interviews
     )
 
 
@@ -240,8 +231,6 @@ def _replaced(
     return _cut(sorted(kept + added), keep, more)
 
 
-def _cut(
-    entries: Sequence[Entry], keep: int, more: bool = False
-) -> tuple[tuple[Entry, ...], bool]:
+def _cut(entries: Sequence[Entry], keep: int, more: bool = False) -> tuple[tuple[Entry, ...], bool]:
     """The first `keep` entries, and whether any (now or before, `more`) were left out."""
     return tuple(entries[:keep]), more or len(entries) > keep

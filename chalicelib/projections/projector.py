@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.domain.user_settings import UserSettings
@@ -201,15 +201,12 @@ class Projector:
         for start in range(0, len(others), MAX_BATCH_GET):
             chunk = [DashboardKey(key.tenant_id, u) for u in others[start : start + MAX_BATCH_GET]]
             members += self._views.get_dashboards(chunk).values()
-        refill = dash.from_members(key, members, current.revision + 1)
-        return Dashboard(
-            key=key,
+        refill = dash.from_members(key, members)
+        # The lists come from the members; the counters move as always, by this contact.
+        return replace(
+            refill,
             revision=current.revision + 1,
             counters=dash.counters_moved(current.counters, _share(old), _share(new)),
-            due=refill.due,
-            interviews=refill.interviews,
-            more_due=refill.more_due,
-            more_interviews=refill.more_interviews,
         )
 
     def _settings_of(self, tenant_id: str, user_id: str) -> UserSettings:

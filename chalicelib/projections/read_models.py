@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.clock import Clock
+from chalicelib.domain.agenda import expired, first_open
 from chalicelib.domain.vocabulary import Status
 from chalicelib.projections import dashboard as dash
 from chalicelib.projections.cursor import CursorScope, CursorSigner, InvalidCursorError
@@ -67,11 +68,10 @@ class ReadModels:
 def contact_of(view: ContactView, now: datetime) -> dict[str, Any]:
     """The stored public contact with `next_action` chosen for `now`, as `next_action` does."""
     public = dict(view.public)
-    public["next_action"] = None
-    for entry in view.agenda:
-        if entry.expires_at is None or now < entry.expires_at:
-            public["next_action"] = {"action": entry.action.value, "due_at": iso(entry.due_at)}
-            break
+    entry = first_open(view.agenda, now)
+    public["next_action"] = (
+        {"action": entry.action.value, "due_at": iso(entry.due_at)} if entry else None
+    )
     return public
 
 
@@ -83,7 +83,7 @@ def answer(parts: Sequence[Dashboard], now: datetime) -> dict[str, Any]:
             counters[name] = counters.get(name, 0) + value
     due, _ = dash.merged_prefix([(p.due, p.more_due) for p in parts])
     interviews, _ = dash.merged_prefix([(p.interviews, p.more_interviews) for p in parts])
-    open_due = [e for e in due if e.due_at <= now and (e.expires_at is None or now < e.expires_at)]
+    open_due = [e for e in due if e.due_at <= now and not expired(e, now)]
     upcoming = [e for e in interviews if e.starts_at >= now]
     funnel: dict[str, Any] = {stage: counters.get(f"f_{stage}", 0) for stage in FUNNEL_STAGES}
     reached = funnel["reached_out"]

@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from chalicelib.clock import Clock
-from chalicelib.domain.agenda import PlannedAction, agenda
+from chalicelib.domain.agenda import PlannedAction, agenda, expired
 from chalicelib.domain.reminder_time import send_time
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
@@ -161,7 +161,7 @@ def judge(
     )
     if planned is None:
         return Judgement(Verdict.STALE)
-    if planned.expires_at is not None and now >= planned.expires_at:
+    if expired(planned, now):
         return Judgement(Verdict.EXPIRED, planned)
     at = send_time(planned, settings)
     if at > now:

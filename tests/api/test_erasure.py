@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from chalicelib.adapters import aws
-from chalicelib.bootstrap import Services
 from chalicelib.adapters.stream_pump import StreamPump
+from chalicelib.bootstrap import Services
 from tests.api.conftest import Api, body_of
 from tests.projections.support import pump_for
 
