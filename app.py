@@ -13,10 +13,12 @@ from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, DynamoDBEvent, Rate, Response
 
-from chalicelib.api.chalice_glue import respond
+from chalicelib.api.chalice_glue import api_shaped_refusals, respond
 from chalicelib.api.media_types import UNSUBSCRIBE_POST
 
 app = Chalice(app_name="rapport")
+# Chalice's own refusals (405, 415) get the API's error body, like the handlers' answers.
+app.register_middleware(api_shaped_refusals, "http")
 
 # Chalice needs a literal ARN when packaging; infra/ overrides it with the table's stream ARN.
 EVENTS_STREAM_ARN = os.environ.get(

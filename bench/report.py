@@ -127,7 +127,9 @@ def _operations(rows: list[Row]) -> str:
 def _scaling(levels: list[Level]) -> str:
     out = [
         f"A due set of the same size ({levels[0].due_reminders} reminders, fresh contacts each "
-        f"sweep, {len(levels[0].sweep.tallies)} sweep(s) per size) at every size; background "
+        f"sweep, {len(levels[0].sweep.tallies)} sweep(s) per size, each dashboard read "
+        f"{len(levels[0].dashboard.tallies)} times per size; times are the best of the runs) "
+        "at every size; background "
         f"contacts in one tenant, {CONTACTS_PER_USER:,} per user, with reminders in the due "
         "index that are not due yet and agenda entries on the dashboards the projector keeps "
         "(each user's, and the tenant's shards, seeded as `dashboard.expected` over the "

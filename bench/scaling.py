@@ -33,6 +33,9 @@ SWEEP_AT = START + timedelta(days=2)
 # Background contacts are added after the sweep (not due for it) and before the dashboard.
 BACKGROUND_ADDED = START + timedelta(days=30)
 DASHBOARD_AT = BACKGROUND_ADDED + timedelta(days=1)
+# A dashboard read takes milliseconds: read often enough that the best time is not one
+# that a busy moment of the shared machine happened to fall on.
+READ_REPEATS = 20
 SETTINGS = UserSettings(email="student@example.com", timezone="UTC", reminder_hour=9)
 
 
@@ -172,8 +175,9 @@ def _measure_level(
     sweeps = [_one_sweep(stack, seeder, f"{size}-{n}", sizes) for n in range(repeats)]
     stack.clock.set(DASHBOARD_AT)
     read_models = stack.services.read_models
-    dashboard = _timed(stack, repeats, lambda: read_models.dashboard(SCALE_TENANT, _user(0)))
-    tenant = _timed(stack, repeats, lambda: read_models.tenant_dashboard(SCALE_TENANT))
+    reads = max(repeats, READ_REPEATS)
+    dashboard = _timed(stack, reads, lambda: read_models.dashboard(SCALE_TENANT, _user(0)))
+    tenant = _timed(stack, reads, lambda: read_models.tenant_dashboard(SCALE_TENANT))
     sweep = Timed([t for s in sweeps for t in s.tallies], [x for s in sweeps for x in s.seconds])
     return Level(size, items, sizes.reminders, sweep, dashboard, tenant)
 

@@ -35,6 +35,7 @@ from chalicelib.retry import RetryPolicy
 from chalicelib.service.commands import ContactCommands
 from chalicelib.service.erasure import ErasureService
 from chalicelib.service.queries import ContactQueries
+from chalicelib.service.throttle import RateLimit, RateLimitStore, TenantThrottle
 from chalicelib.service.user_settings_port import CachedSettings, SettingsRepository
 from chalicelib.settings import Settings
 from chalicelib.viewstore.port import ViewStore
@@ -59,6 +60,11 @@ class Adapters(Protocol):
 
     @property
     def mailer(self) -> Mailer: ...
+
+    @property
+    def rate_limits(self) -> RateLimitStore:
+        """Tenants' token buckets (used only when a stage sets a tenant rate)."""
+        ...
 
     def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
         """Every stream and saved settings (operators' rebuild and verify)."""
@@ -104,6 +110,12 @@ class AwsAdapters:
         return DynamoDBSettingsRepository(self.dynamodb, self._settings.events_table)
 
     @cached_property
+    def rate_limits(self) -> RateLimitStore:
+        from chalicelib.adapters.dynamodb_rate_limits import DynamoDBRateLimits
+
+        return DynamoDBRateLimits(self.dynamodb, self._settings.limits_table)
+
+    @cached_property
     def mailer(self) -> Mailer:
         if self._outbox is not None:
             from chalicelib.adapters.outbox_mailer import OutboxMailer
@@ -142,6 +154,7 @@ class MemoryAdapters:
 
     def __init__(self, settings: Settings, *, clock: Clock, mailer: Mailer | None = None) -> None:
         from chalicelib.adapters.memory_mailer import MemoryMailer
+        from chalicelib.adapters.memory_rate_limits import InMemoryRateLimits
         from chalicelib.eventstore.memory import InMemoryEventStore
         from chalicelib.service.user_settings_port import InMemorySettingsRepository
         from chalicelib.viewstore.memory import InMemoryViewStore
@@ -150,6 +163,7 @@ class MemoryAdapters:
         self.view_store: ViewStore = InMemoryViewStore(settings.due_shards)
         self.settings_store: SettingsRepository = InMemorySettingsRepository()
         self.mailer: Mailer = mailer or MemoryMailer(settings.reminder_from, clock)
+        self.rate_limits: RateLimitStore = InMemoryRateLimits()
 
     def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
         snapshot = EventsSnapshot()
@@ -204,7 +218,18 @@ class Services:
 
     @cached_property
     def verifier(self) -> TokenVerifier:
-        return TokenVerifier.from_settings(self.settings, clock=self.clock)
+        from chalicelib.auth.mfa import CoachMfaVerifier
+
+        kind = CoachMfaVerifier if self.settings.coach_mfa_required else TokenVerifier
+        return kind.from_settings(self.settings, clock=self.clock)
+
+    @cached_property
+    def throttle(self) -> TenantThrottle | None:
+        """Each tenant's request rate, when the stage sets one (`TENANT_RATE_LIMIT`)."""
+        if self.settings.tenant_rate_limit is None:
+            return None
+        limit = RateLimit(self.settings.tenant_rate_limit, self.settings.tenant_burst_limit)
+        return TenantThrottle(self.adapters.rate_limits, self.clock, limit)
 
     @cached_property
     def commands(self) -> ContactCommands:
@@ -304,8 +329,20 @@ def services() -> Services:
     global _services
     with _lock:
         if _services is None:
-            _services = for_aws(Settings.from_env())
+            _services = for_aws(with_secrets(Settings.from_env()))
         return _services
+
+
+def with_secrets(settings: Settings) -> Settings:
+    """The settings with the secrets their environment names, read once (per cold start)."""
+    wanted = settings.secret_arns()
+    if not wanted:
+        return settings
+    from chalicelib.adapters import aws
+    from chalicelib.adapters.secrets import SecretsManagerReader
+
+    reader = SecretsManagerReader(aws.client("secretsmanager", settings))
+    return settings.with_secrets(reader.read(wanted))
 
 
 def install(replacement: Services | None) -> None:

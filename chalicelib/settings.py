@@ -33,6 +33,13 @@ class Settings(BaseModel):
     unsubscribe_secret: str | None = None
     # Signs list cursors; unset, a key is derived (see chalicelib/projections/cursor.py).
     cursor_secret: str | None = None
+    # Encrypts webhook subscriptions' signing secrets at rest (the coming webhooks).
+    webhook_secrets_key: str | None = None
+    # Deployed, secrets stay out of the environment: it names them in Secrets Manager, and
+    # bootstrap.services() reads them once per cold start into the fields of SECRET_FIELDS.
+    unsubscribe_secret_arn: str | None = None
+    cursor_secret_arn: str | None = None
+    webhook_secrets_key_arn: str | None = None
     reminder_from: str = "reminders@rapport.example"
     ses_configuration_set: str | None = None
     app_base_url: str = "http://127.0.0.1:8000"
@@ -40,6 +47,13 @@ class Settings(BaseModel):
     cognito_domain: str | None = None
     cognito_client_id: str | None = None
     due_shards: int = 4
+    # Per-tenant request rate on the API (a token bucket in `limits_table`): requests per
+    # second sustained, and how many may come at once. Unset (locally, in tests): no limit.
+    limits_table: str = "rapport-limits"
+    tenant_rate_limit: float | None = None
+    tenant_burst_limit: int = 100
+    # Deployed on Cognito: a coach's token must show MFA (`amr`), see chalicelib/auth/mfa.py.
+    coach_mfa_required: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -52,3 +66,26 @@ class Settings(BaseModel):
         if "region" not in values and env.get("AWS_DEFAULT_REGION"):
             values["region"] = env["AWS_DEFAULT_REGION"]
         return cls.model_validate(values)
+
+    def secret_arns(self) -> dict[str, str]:
+        """The secrets this environment names, as {field to fill: ARN}."""
+        return {
+            field: arn
+            for arn_field, field in SECRET_FIELDS.items()
+            if (arn := getattr(self, arn_field)) is not None
+        }
+
+    def with_secrets(self, values: Mapping[str, str]) -> Settings:
+        """These settings with secret values filled in ({field: value}, from secret_arns)."""
+        unknown = set(values) - set(SECRET_FIELDS.values())
+        if unknown:
+            raise ValueError(f"not secret settings: {sorted(unknown)}")
+        return self.model_copy(update=dict(values))
+
+
+# Which setting holds the ARN of which secret setting.
+SECRET_FIELDS = {
+    "unsubscribe_secret_arn": "unsubscribe_secret",
+    "cursor_secret_arn": "cursor_secret",
+    "webhook_secrets_key_arn": "webhook_secrets_key",
+}

@@ -99,9 +99,17 @@ VIEWS = TableSpec(
 
 ALL_TABLES: tuple[TableSpec, ...] = (EVENTS, VIEWS)
 
+# Limits: the per-tenant request rate's token buckets (`T#{tenant}` / `RATE`, see
+# chalicelib/adapters/dynamodb_rate_limits.py), gone by TTL once idle. Only stages that set a
+# tenant rate use it, so `create-tables` (ALL_TABLES) leaves it out; infra/ deploys it.
+LIMITS = TableSpec(logical_name="limits", ttl_attribute="expires_at")
+DEPLOYED_TABLES: tuple[TableSpec, ...] = (*ALL_TABLES, LIMITS)
+
 
 def table_name(spec: TableSpec, settings: Settings) -> str:
     """The deployed or local name of a table, from the environment."""
+    if spec is LIMITS:
+        return settings.limits_table
     return settings.events_table if spec is EVENTS else settings.views_table
 
 

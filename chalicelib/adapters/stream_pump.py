@@ -84,6 +84,10 @@ class StreamPump:
                 self._positions[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
         return found
 
+    def delivered_through(self) -> dict[str, int]:
+        """Per shard, the sequence number of the last record delivered (or set aside)."""
+        return {shard: int(sequence) for shard, sequence in self._positions.items()}
+
     def _deliver_batch(self, shard_id: str, records: list[dict[str, Any]]) -> None:
         response = self._deliver({"Records": records}) or {}
         failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}

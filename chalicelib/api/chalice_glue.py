@@ -47,6 +47,7 @@ def _dependencies(handler: Handler) -> tuple[str, ...]:
 def respond(handler: Handler, request: Request | None) -> Response:
     """Runs a handler with the services it names, no more, and renders its answer."""
     from chalicelib.api.responses import answer
+    from chalicelib.api.throttling import admit
     from chalicelib.bootstrap import services
 
     if request is None:  # Chalice sets `current_request` before any route runs
@@ -54,8 +55,10 @@ def respond(handler: Handler, request: Request | None) -> Response:
 
     def run() -> ApiResponse:
         built = services()
+        incoming = api_request(request)
+        admit(built.throttle, incoming)  # per tenant, before any work: 429 when over its rate
         given = {name: getattr(built, name) for name in _dependencies(handler)}
-        return handler(api_request(request), **given)
+        return handler(incoming, **given)
 
     result = answer(run)
     headers: dict[str, str | list[str]] = {"Content-Type": result.content_type, **result.headers}
@@ -63,3 +66,19 @@ def respond(handler: Handler, request: Request | None) -> Response:
         return Response(body="", status_code=result.status, headers=headers)
     body = result.body if isinstance(result.body, str | bytes) else json.dumps(result.body)
     return Response(body=body, status_code=result.status, headers=headers)
+
+
+def api_shaped_refusals(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """HTTP middleware: Chalice's own 405, 415 and 500 answers in the API's error body."""
+    response = get_response(request)
+    if response.status_code < 400:
+        return response
+    from chalicelib.api.refusals import chalice_refusal, is_chalice_refusal
+
+    if not is_chalice_refusal(response.body):
+        return response
+    headers = dict(response.headers or {})
+    message = str(response.body["Message"])
+    error = chalice_refusal(response.status_code, message, allow=str(headers.get("Allow", "")))
+    headers.update({"Content-Type": "application/json", **error.headers})
+    return Response(body=json.dumps(error.body()), status_code=error.status, headers=headers)

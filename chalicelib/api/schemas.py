@@ -4,14 +4,16 @@ OpenAPI description is generated from all of them, so the two can never drift ap
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from chalicelib.domain.events import CLIENT_EVENT_TYPES, ContactAdded, EventData
+from chalicelib.domain.types import Email
 from chalicelib.domain.user_settings import UserSettings
-from chalicelib.domain.vocabulary import Action, Status
+from chalicelib.domain.vocabulary import Action, ReplyOutcome, ResearchSubject, Source, Status
 
 
 class ContactCreate(ContactAdded):
@@ -20,16 +22,36 @@ class ContactCreate(ContactAdded):
     model_config = ConfigDict(title="ContactCreate")
 
 
+def _without_defaults(schema: dict[str, Any]) -> None:
+    # A generated client sends a field's documented default whenever the caller leaves it
+    # out, which would turn a partial update into a reset of every omitted setting.
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
 class SettingsUpdate(UserSettings):
     """`PUT /me/settings`: any subset of the settings; omitted ones keep their value."""
 
-    model_config = ConfigDict(title="SettingsUpdate")
+    model_config = ConfigDict(title="SettingsUpdate", json_schema_extra=_without_defaults)
 
 
-class _StepFields(BaseModel):
-    at: AwareDatetime | None = Field(
-        default=None, description="When it happened; default now, never in the future."
+class SettingsPublic(UserSettings):
+    """The caller's settings, every one of them; `email` is the token's until the user sets
+    another."""
+
+    model_config = ConfigDict(
+        title="SettingsPublic", json_schema_serialization_defaults_required=True
     )
+
+    email: Email
+
+
+AT = "When it happened: default now; at most 2 minutes ahead of the server's clock."
+
+
+def step_title(event_type: str) -> str:
+    """`outreach_sent` -> `OutreachSent`: the stem of the models named after an event type."""
+    return "".join(part.title() for part in event_type.split("_"))
 
 
 @cache
@@ -37,12 +59,11 @@ def step_models() -> dict[str, type[EventData]]:
     """One request model per client event type: the event's fields plus `type` and `at`."""
     models: dict[str, type[EventData]] = {}
     for name, event in CLIENT_EVENT_TYPES.items():
-        title = "".join(part.title() for part in name.split("_")) + "Step"
         models[name] = create_model(  # type: ignore[call-overload]
-            title,
+            step_title(name) + "Step",
             __base__=event,
             type=(Literal[name], ...),  # type: ignore[valid-type,arg-type]
-            at=(AwareDatetime | None, None),
+            at=(AwareDatetime | None, Field(default=None, description=AT)),
         )
     return models
 
@@ -66,7 +87,7 @@ class InterviewPublic(BaseModel):
 
 
 class ResearchPublic(BaseModel):
-    subject: str
+    subject: ResearchSubject
     text: str
     noted_at: datetime
 
@@ -87,7 +108,7 @@ class ContactPublic(BaseModel):
     company: str | None
     role: str | None
     linkedin_url: str | None
-    source: str
+    source: Source
     introduced_by: str | None
     notes: str | None
     status: Status
@@ -97,7 +118,7 @@ class ContactPublic(BaseModel):
     questions: list[str]
     research: list[ResearchPublic]
     follow_ups_sent: int
-    reply: str | None
+    reply: ReplyOutcome | None
     thank_you_sent_at: datetime | None
     linkedin_connected_at: datetime | None
     reflection: ReflectionPublic | None
@@ -105,27 +126,19 @@ class ContactPublic(BaseModel):
     updated_at: datetime
 
 
-class EventPublic(BaseModel):
-    version: int
-    type: str
-    occurred_at: datetime
-    recorded_at: datetime
-    data: dict[str, Any]
+# The event types a client may record, as one named enumeration.
+StepType = StrEnum("StepType", [(name.upper(), name) for name in CLIENT_EVENT_TYPES])  # type: ignore[misc]
 
 
 class EventRef(BaseModel):
     version: int
-    type: str
+    type: StepType
     occurred_at: datetime
 
 
 class StepRecorded(BaseModel):
     contact: ContactPublic
     event: EventRef
-
-
-class EventList(BaseModel):
-    items: list[EventPublic]
 
 
 class ContactList(BaseModel):
@@ -153,8 +166,15 @@ class Funnel(BaseModel):
     reply_rate: float | None
 
 
+Counts = create_model(  # type: ignore[call-overload]
+    "Counts",
+    __doc__="How many contacts are in each status.",
+    **{status.value: (Annotated[int, Field(ge=0)], ...) for status in Status},
+)
+
+
 class Dashboard(BaseModel):
-    counts: dict[Status, int]
+    counts: Counts  # type: ignore[valid-type]
     due_actions: list[DueAction]
     upcoming_interviews: list[UpcomingInterview]
     funnel: Funnel
@@ -167,12 +187,16 @@ class FieldError(BaseModel):
 
 
 class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    fields: list[FieldError] | None = None
+    code: str = Field(description="snake_case, stable: what a program branches on")
+    message: str = Field(description="for a person: what went wrong and what to do")
+    fields: list[FieldError] | None = Field(
+        default=None, description="validation errors only: each bad field, by dotted path"
+    )
 
 
 class ErrorBody(BaseModel):
+    """Every error the API answers, whoever makes it (a handler, Chalice or the gateway)."""
+
     error: ErrorDetail
 
 

@@ -15,6 +15,11 @@ class RunningStack(Protocol):
     token: str
     outbox: Path
     demo_contact_ids: list[str]
+    restored: int
+    jwt_secret_source: str
+
+    @property
+    def journal_file(self) -> Path: ...
 
     @property
     def dashboard_url(self) -> str: ...
@@ -26,12 +31,20 @@ class RunningStack(Protocol):
 def banner(stack: RunningStack, *, pid: int | None = None, cwd: Path | None = None) -> str:
     """Labelled lines (`Label: value`), easy to read and for scripts to pick apart."""
     here = cwd or Path.cwd()
-    env_file = _relative(stack.env_file, here)
-    demo = (
-        f"{DEMO_USER.user_id} of tenant {DEMO_USER.tenant_id} ({DEMO_USER.email}), "
-        f"{len(stack.demo_contact_ids)} contacts"
-        if stack.demo_contact_ids
-        else "none (--no-demo); the token is still the demo user's"
+    journal = _relative(stack.journal_file, here)
+    if stack.demo_contact_ids:
+        demo = (
+            f"{DEMO_USER.user_id} of tenant {DEMO_USER.tenant_id} ({DEMO_USER.email}), "
+            f"{len(stack.demo_contact_ids)} contacts"
+        )
+    elif stack.restored:
+        demo = "kept from the last run (the demo goes only into an empty stack)"
+    else:
+        demo = "none (--no-demo); the token is still the demo user's"
+    data = (
+        f"{journal}, {stack.restored} items restored (--fresh starts empty)"
+        if stack.restored
+        else f"{journal}, new (kept across restarts; --fresh starts empty)"
     )
     lines = [
         "Rapport is running on this machine.",
@@ -40,17 +53,18 @@ def banner(stack: RunningStack, *, pid: int | None = None, cwd: Path | None = No
         f"  Dashboard:     {stack.dashboard_url}",
         f"  AWS endpoint:  {stack.aws_endpoint_url}  (moto: DynamoDB, Streams, SES)",
         f"  Outbox:        {_relative(stack.outbox, here)}  (every email sent, as .eml)",
+        f"  Data:          {data}",
         f"  Demo data:     {demo}",
         f"  Token:         {stack.token}",
+        f"  Token secret:  {stack.jwt_secret_source}",
         "",
         "Call the API:",
         "  TOKEN=<the token above>",
         f'  curl -H "Authorization: Bearer $TOKEN" {stack.api_url}/dashboard',
-        "Run other commands against this stack (the file sets AWS_ENDPOINT_URL, fake",
-        "credentials, the table names and the secrets):",
-        f"  set -a; . {env_file}; set +a",
-        "  python -m chalicelib.cli verify-projections",
-        "  python -m chalicelib.cli remind --dry-run",
+        "Run other commands against this stack, from another shell (scripts/cli.sh uses",
+        f"the project's .venv and {_relative(stack.env_file, here)}):",
+        "  scripts/cli.sh verify-projections",
+        "  scripts/cli.sh remind --dry-run",
         "Reminders are swept every minute; `remind` sweeps at once (its emails land in the",
         "outbox too)" + (f", and so does `kill -USR1 {pid}`." if pid else "."),
         "",

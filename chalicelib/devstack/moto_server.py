@@ -22,8 +22,8 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer, make_server
 
 WsgiApp = Any
-# How often serve_forever checks for shutdown: Ctrl-C should feel instant.
-SHUTDOWN_POLL_SECONDS = 0.05
+# How often serve_forever checks for shutdown: often enough for Ctrl-C, rarely enough to idle.
+SHUTDOWN_POLL_SECONDS = 0.5
 
 
 class MotoServerError(Exception):

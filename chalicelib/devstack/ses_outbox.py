@@ -16,13 +16,15 @@ from typing import Any
 from moto.ses.models import RawMessage, ses_backends
 
 from chalicelib.adapters.outbox_mailer import write_atomically
+from chalicelib.clock import Clock, SystemClock
 
 
 class SesOutboxMirror:
     """Writes each message moto's SES has accepted, once, to `directory`."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: str | os.PathLike[str], clock: Clock | None = None) -> None:
         self.directory = Path(directory)
+        self._clock = clock or SystemClock()
         self._exported: set[str] = set()
 
     def export_new(self) -> list[Path]:
@@ -36,7 +38,8 @@ class SesOutboxMirror:
             if content is None:
                 continue
             self.directory.mkdir(parents=True, exist_ok=True)
-            path = self.directory / f"ses-{message_id}.eml"
+            # The outbox's one naming scheme (OutboxMailer's): time first, so `ls` sorts.
+            path = self.directory / f"{self._clock.now():%Y%m%dT%H%M%SZ}-ses-{message_id}.eml"
             write_atomically(path, content)
             self._exported.add(message_id)
             written.append(path)

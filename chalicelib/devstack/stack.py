@@ -12,6 +12,8 @@ run (so the outbox already holds the demo's due reminders), and the API is servi
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import threading
 import time
 from datetime import datetime, timedelta
@@ -25,15 +27,21 @@ from chalicelib.devstack import demo_data, local_secret, wiring
 from chalicelib.devstack.api_server import ApiServer
 from chalicelib.devstack.background import PeriodicTask
 from chalicelib.devstack.environment import EnvironmentPatch, stack_environment, write_env_file
+from chalicelib.devstack.journal import EventsJournal
+from chalicelib.devstack.moto_limits import cheap_transaction_snapshots, trim_stream
 from chalicelib.devstack.moto_server import LocalAwsServer
 from chalicelib.devstack.ses_outbox import SesOutboxMirror
 from chalicelib.reminders.sweep_report import SweepReport
 from chalicelib.settings import Settings
 
 TOKEN_TTL = timedelta(days=30)
+# Idle, the pump reads the stream this often; the API wakes it at once after each write.
+IDLE_PUMP_SECONDS = 5.0
+JOURNAL = "events.jsonl"
 DRAIN_TIMEOUT_SECONDS = 30.0
 # Services, the app's routes and the environment are process-wide: one stack at a time.
 _running = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 class DevStackError(Exception):
@@ -52,13 +60,19 @@ class DevStack:
         outbox: str | Path = ".local/outbox",
         state_dir: str | Path = ".local",
         demo: bool = True,
-        pump_interval: float = 0.25,
+        fresh: bool = False,
+        pump_interval: float = IDLE_PUMP_SECONDS,
         sweep_interval: float = 60.0,
     ) -> None:
+        """`pump_interval` is how often the stream is read when nothing woke the pump: the API
+        wakes it after every write, so that only catches writes of other processes (`cli`).
+        `fresh` forgets the data kept from earlier runs; the demo data goes only into an empty
+        stack."""
         self.host, self.port, self.moto_port = host, port, moto_port
         self.outbox = Path(outbox).resolve()
         self.state_dir = Path(state_dir).resolve()
         self.demo = demo
+        self.fresh = fresh
         self._pump_interval, self._sweep_interval = pump_interval, sweep_interval
         self._exit = contextlib.ExitStack()
         self._pump_lock = threading.Lock()
@@ -66,6 +80,8 @@ class DevStack:
         self._wired = False
         self.api_url = self.aws_endpoint_url = self.token = ""
         self.demo_contact_ids: list[str] = []
+        self.restored = 0
+        self.jwt_secret_source = ""
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -93,22 +109,34 @@ class DevStack:
         return self
 
     def stop(self) -> None:
-        """Stops the threads, then the servers, restores the environment; safe to call twice."""
+        """Stops the threads, carries the last writes into the journal, then stops the servers
+        and restores the environment; safe to call twice."""
         self._wired = False
         self._exit.close()
 
+    @property
+    def journal_file(self) -> Path:
+        """Where the events table is kept between runs."""
+        return self.state_dir / JOURNAL
+
     def _start(self) -> None:
         secret = local_secret.load_or_create(self.state_dir / "dev-secret")
+        if self.fresh:
+            self.journal_file.unlink(missing_ok=True)
+        journal = EventsJournal(self.journal_file)
+        kept = journal.load()
         moto = LocalAwsServer("127.0.0.1", self.moto_port)
         self.aws_endpoint_url = moto.start()
         self._exit.callback(moto.stop)
-        api = ApiServer(_chalice_app(), self.host, self.port)
+        self._exit.enter_context(cheap_transaction_snapshots())
+        api = self._api = ApiServer(_chalice_app(), self.host, self.port, on_write=self._wake_pump)
         self._exit.callback(api.stop)
         self.api_url = api.url
+        self.jwt_secret_source, jwt_secret = _jwt_secret(secret)
         self.environment = stack_environment(
             endpoint_url=self.aws_endpoint_url,
             app_base_url=self.api_url,
-            jwt_secret=local_secret.derive(secret, "auth-jwt"),
+            jwt_secret=jwt_secret,
             unsubscribe_secret=local_secret.derive(secret, "unsubscribe"),
         )
         patch = EnvironmentPatch()
@@ -118,16 +146,27 @@ class DevStack:
         self._exit.callback(aws.reset_clients)
         self.settings = Settings.from_env()
         wiring.prepare_local_aws(self.settings)
+        self.restored = journal.restore(
+            aws.client("dynamodb", self.settings), self.settings.events_table
+        )
         self.services = wiring.local_services(self.settings, self.outbox)
         bootstrap.install(self.services)
         self._exit.callback(bootstrap.install, None)
-        self._pump = self.services.stream_pump()
+        projector = self.services.projector
+
+        def deliver(event: dict[str, Any]) -> dict[str, Any]:
+            journal.record(event)  # first: what the journal holds is what was acknowledged
+            return projector.handle(event)
+
+        self._pump = self.services.adapters.stream_pump(deliver)
         self._sweep = wiring.reminder_sweep(self.services)
         self._mirror = SesOutboxMirror(self.outbox)
         self._wired = True
+        # Stopping carries the last writes into the journal before the servers go.
+        self._exit.callback(self._final_drain)
         self.token = demo_data.demo_token(self.settings, self.services.clock.now(), TOKEN_TTL)
         write_env_file(self.env_file, self.environment)
-        if self.demo:
+        if self.demo and not kept:
             now = self.services.clock.now()
             self.demo_contact_ids = demo_data.seed(self.services, now)
         self.sweep_now()
@@ -135,7 +174,7 @@ class DevStack:
         self._start_background()
 
     def _start_background(self) -> None:
-        pump = PeriodicTask("pump", self._pump_interval, self._pump_step)
+        pump = self._pump_task = PeriodicTask("pump", self._pump_interval, self._pump_step)
         self._scheduler = PeriodicTask("sweep", self._sweep_interval, self._sweep_step)
         for task in (pump, self._scheduler):
             task.start()
@@ -167,7 +206,7 @@ class DevStack:
         delivered = 0
         with self._pump_lock:
             while True:
-                batch = self._pump.poll()
+                batch = self._pump_and_trim()
                 delivered += batch
                 if batch == 0:
                     return delivered
@@ -175,11 +214,13 @@ class DevStack:
                     raise DevStackError(f"the stream was still busy after {timeout} s")
 
     def sweep_now(self, now: datetime | None = None) -> SweepReport:
-        """Projects everything written so far, then runs a reminder sweep as of `now`."""
+        """Projects everything written so far, runs a reminder sweep as of `now`, and projects
+        what the sweep recorded (`reminder_sent`), so the read models show it at once."""
         self._require_running()
         self.drain()
         with self._sweep_lock:
             result = self._sweep(now)
+        self.drain()
         with self._pump_lock:
             self._mirror.export_new()
         return result
@@ -192,8 +233,29 @@ class DevStack:
     def _pump_step(self) -> None:
         # The SES mirror rides along: emails sent by other processes show up just as quickly.
         with self._pump_lock:
-            self._pump.poll()
+            self._pump_and_trim()
             self._mirror.export_new()
+
+    def _pump_and_trim(self) -> int:
+        """One poll of the stream; what it delivered leaves moto's memory (moto_limits)."""
+        delivered = self._pump.poll()
+        for sequence in self._pump.delivered_through().values():
+            trim_stream(self.settings.region, self.settings.events_table, sequence)
+        return delivered
+
+    def _wake_pump(self) -> None:
+        task = getattr(self, "_pump_task", None)
+        if task is not None:
+            task.trigger()
+
+    def _final_drain(self) -> None:
+        self._api.stop()  # nothing new arrives while the last writes are carried over
+        try:
+            with self._pump_lock:
+                while self._pump_and_trim():
+                    pass
+        except Exception:  # the servers may already be failing: stopping must go on
+            logger.exception("could not carry the last writes into the journal")
 
     def _sweep_step(self) -> None:
         # Projecting first costs little here and means a sweep asked for right after a write
@@ -203,6 +265,15 @@ class DevStack:
     def _require_running(self) -> None:
         if not self._wired:
             raise DevStackError("the dev stack is not running")
+
+
+def _jwt_secret(master: str) -> tuple[str, str]:
+    """`AUTH_JWT_SECRET` when the caller set one (tokens minted elsewhere then work), else one
+    derived from the stack's own secret; and which it is, for the banner."""
+    given = os.environ.get("AUTH_JWT_SECRET", "").strip()
+    if given:
+        return "AUTH_JWT_SECRET from the environment", given
+    return "derived from .local/dev-secret", local_secret.derive(master, "auth-jwt")
 
 
 def _chalice_app() -> Any:

@@ -67,7 +67,7 @@ class ReminderSweep:
                 # One user's trouble must not cost everyone else their reminders.
                 logger.exception("reminder sweep failed for user %s", user)
                 report.errors += 1
-        logger.info("reminder sweep done: %s", report.summary())
+        logger.info("%s", report.line())
         return report
 
     def _user(
@@ -82,7 +82,7 @@ class ReminderSweep:
         if settings is None or not settings.email or not settings.reminders_enabled:
             # The projector takes a user's reminders out of the index when they are turned
             # off, so this costs a read only until it catches up.
-            logger.info("no reminders for user %s: turned off, or no email address", user)
+            logger.debug("no reminders for user %s: turned off, or no email address", user)
             report.silent_users += 1
             return
         if report.dry_run:

@@ -93,6 +93,15 @@ class SweepReport:
     busy_users: int = 0
     errors: int = 0
 
+    def line(self) -> str:
+        """The one log line of a sweep: what went out, what waited, what failed."""
+        skipped = self.in_flight + self.dropped + self.silent_users + self.busy_users
+        kind = "dry run" if self.dry_run else "sweep"
+        return (
+            f"reminder {kind} as of {iso(self.now)}: {len(self.sent)} sent in {self.emails} "
+            f"emails, {skipped} skipped, {self.failed + self.errors} failed"
+        )
+
     def summary(self) -> dict[str, Any]:
         return {
             "now": iso(self.now),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -48,9 +49,16 @@ class OperationalAlarms(Construct):
         projector_name: str,
         sweep_name: str,
         projector_failures: sqs.IQueue,
+        topic_key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.topic = sns.Topic(self, "Topic", topic_name=config.name("alarms"), enforce_ssl=True)
+        self.topic = sns.Topic(
+            self,
+            "Topic",
+            topic_name=config.name("alarms"),
+            enforce_ssl=True,
+            master_key=topic_key,
+        )
         if config.alarm_email:
             sns.Subscription(
                 self,

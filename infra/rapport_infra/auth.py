@@ -13,6 +13,13 @@ from rapport_infra.stage import StageConfig
 TENANT_ATTRIBUTE = "tenant_id"
 # With no app_base_url, the hosted UI can still send people to the local dashboard (`cli dev`).
 LOCAL_DASHBOARD_URL = "http://localhost:8000/"
+# Threat protection needs the Plus plan; without it, Essentials (whose tokens carry `amr`).
+_THREAT_PROTECTION = {
+    "off": (cognito.FeaturePlan.ESSENTIALS, None),
+    "audit": (cognito.FeaturePlan.PLUS, cognito.StandardThreatProtectionMode.AUDIT_ONLY),
+    "enforced": (cognito.FeaturePlan.PLUS, cognito.StandardThreatProtectionMode.FULL_FUNCTION),
+}
+_Risk = cognito.CfnUserPoolRiskConfigurationAttachment
 
 
 class UserDirectory(Construct):
@@ -20,14 +27,20 @@ class UserDirectory(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
+        plan, threat_protection = _THREAT_PROTECTION[config.threat_protection_mode]
         self.pool = cognito.UserPool(
             self,
             "Pool",
             user_pool_name=config.name("users"),
             # Tenancy is granted by an operator, never chosen by the person signing up.
             self_sign_up_enabled=False,
-            # Lite covers email sign-in and the classic hosted UI, at the lowest per-user price.
-            feature_plan=cognito.FeaturePlan.LITE,
+            feature_plan=plan,
+            # Compromised-credential checks and risk-based challenges (see _add_risk_actions).
+            standard_threat_protection_mode=threat_protection,
+            # MFA is pool-wide in Cognito: optional here (TOTP apps, no SMS to pay for or to
+            # hijack), and the authorizer requires it of coaches (chalicelib/auth/mfa.py).
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False, email=False),
             sign_in_aliases=cognito.SignInAliases(email=True),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
             standard_attributes=cognito.StandardAttributes(
@@ -58,7 +71,13 @@ class UserDirectory(Construct):
             auth_flows=cognito.AuthFlow(user_srp=True),
             o_auth=cognito.OAuthSettings(
                 flows=cognito.OAuthFlows(authorization_code_grant=True),
-                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+                # COGNITO_ADMIN lets a signed-in user manage their own MFA (a coach enrolls an
+                # authenticator app with their access token; see README, Users and tenants).
+                scopes=[
+                    cognito.OAuthScope.OPENID,
+                    cognito.OAuthScope.EMAIL,
+                    cognito.OAuthScope.COGNITO_ADMIN,
+                ],
                 callback_urls=[base_url],
                 logout_urls=[base_url],
             ),
@@ -77,6 +96,35 @@ class UserDirectory(Construct):
                 # Prefixes are global per region; the account id keeps ours unique.
                 domain_prefix=f"{config.name('auth')}-{Aws.ACCOUNT_ID}"
             ),
+        )
+        if config.threat_protection_mode == "enforced":
+            self._add_risk_actions()
+
+    def _add_risk_actions(self) -> None:
+        """What enforced threat protection does: a leaked password cannot sign in or be set,
+        and a risky sign-in must pass MFA (a high-risk one is blocked without MFA set up)."""
+
+        def act(action: str) -> _Risk.AccountTakeoverActionTypeProperty:
+            return _Risk.AccountTakeoverActionTypeProperty(event_action=action, notify=False)
+
+        leaked = _Risk.CompromisedCredentialsRiskConfigurationTypeProperty(
+            actions=_Risk.CompromisedCredentialsActionsTypeProperty(event_action="BLOCK"),
+            event_filter=["SIGN_IN", "PASSWORD_CHANGE"],
+        )
+        takeover = _Risk.AccountTakeoverRiskConfigurationTypeProperty(
+            actions=_Risk.AccountTakeoverActionsTypeProperty(
+                low_action=act("NO_ACTION"),
+                medium_action=act("MFA_IF_CONFIGURED"),
+                high_action=act("MFA_REQUIRED"),
+            )
+        )
+        _Risk(
+            self,
+            "RiskActions",
+            user_pool_id=self.pool.user_pool_id,
+            client_id="ALL",
+            compromised_credentials_risk_configuration=leaked,
+            account_takeover_risk_configuration=takeover,
         )
 
     @property

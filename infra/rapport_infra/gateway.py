@@ -19,9 +19,15 @@ RESPONSES = (
     ("UNAUTHORIZED", "401", "unauthorized", '"sign in again: no token"'),
     ("ACCESS_DENIED", "401", "unauthorized", '"sign in again: access denied"'),
     ("REQUEST_TOO_LARGE", "413", "payload_too_large", '"the body is too large"'),
+    # The stage's own limits (see edge.py); the app answers tenants over their rate itself.
+    ("THROTTLED", "429", "too_many_requests", '"too many requests; retry in a second"'),
+    ("WAF_FILTERED", "403", "forbidden", '"the request was refused by the firewall"'),
     ("DEFAULT_4XX", None, "bad_request", "$context.error.messageString"),
     ("DEFAULT_5XX", None, "internal_error", '"something went wrong on our side; please retry"'),
 )
+# Headers beyond Content-Type, as gateway-response values (quoted literals). API Gateway cannot
+# compute a wait, so a throttled client is told the smallest one: its bucket refills per second.
+EXTRA_HEADERS = {"THROTTLED": {"Retry-After": "'1'"}}
 
 
 def add_error_responses(scope: Construct, chalice: Chalice) -> list[apigateway.CfnGatewayResponse]:
@@ -40,6 +46,10 @@ def add_error_responses(scope: Construct, chalice: Chalice) -> list[apigateway.C
                 response_templates={"application/json": _BODY % (code, message)},
                 response_parameters={
                     "gatewayresponse.header.Content-Type": "'application/json'",
+                    **{
+                        f"gatewayresponse.header.{name}": value
+                        for name, value in EXTRA_HEADERS.get(response_type, {}).items()
+                    },
                 },
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import Stack
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -22,10 +23,17 @@ FEEDBACK_EVENTS = (
 class ReminderMail(Construct):
     """The domain identity reminders are sent from, and the configuration set they use."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StageConfig, topic_key: kms.IKey
+    ) -> None:
         super().__init__(scope, construct_id)
+        # Bounces and complaints carry users' addresses: encrypted with our own key.
         self.feedback_topic = sns.Topic(
-            self, "Feedback", topic_name=config.name("ses-feedback"), enforce_ssl=True
+            self,
+            "Feedback",
+            topic_name=config.name("ses-feedback"),
+            enforce_ssl=True,
+            master_key=topic_key,
         )
         self.configuration_set = ses.ConfigurationSet(
             self,

@@ -2,6 +2,7 @@
 
 No statement grants a wildcard action. DynamoDB's TransactWriteItems has no IAM action of its
 own: each Put, Update, Delete or ConditionCheck inside it is authorized as the single-item action.
+Every function also sends its X-Ray traces (`tracing_statement`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 
 from chalicelib.tables import DUE, VIEWS
 from rapport_infra.mail import ReminderMail
+from rapport_infra.secrets import SigningSecrets
 from rapport_infra.tables import stream_arn
 
 READ = ("dynamodb:GetItem", "dynamodb:Query")
@@ -29,6 +32,14 @@ WRITE = (
 STREAM_READ = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
 STREAM_LIST = "dynamodb:ListStreams"
 SEND_MAIL = ("ses:SendEmail", "ses:SendRawEmail")
+# X-Ray's write actions have no resource type: they are granted on "*".
+TRACING = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+# One BatchGetSecretValue per cold start; it has no resource type, and returns only secrets the
+# role may also GetSecretValue, which is granted per secret.
+READ_SECRET = "secretsmanager:GetSecretValue"
+READ_SECRETS_BATCH = "secretsmanager:BatchGetSecretValue"
+# The tenant's token bucket: one conditional UpdateItem per request (and a GetItem fallback).
+LIMITER = ("dynamodb:UpdateItem", "dynamodb:GetItem")
 
 
 @dataclass(frozen=True)
@@ -37,8 +48,10 @@ class Resources:
 
     events: dynamodb.ITable
     views: dynamodb.ITable
+    limits: dynamodb.ITable
     projector_failures: sqs.IQueue
     mail: ReminderMail
+    secrets: SigningSecrets
 
 
 def _allow(actions: tuple[str, ...] | list[str], resources: list[str]) -> iam.PolicyStatement:
@@ -54,13 +67,29 @@ def logs_statement(log_group: logs.ILogGroup) -> iam.PolicyStatement:
     return _allow(("logs:CreateLogStream", "logs:PutLogEvents"), [log_group.log_group_arn])
 
 
+def tracing_statement() -> iam.PolicyStatement:
+    """Sending the function's X-Ray segments (active tracing)."""
+    return _allow(TRACING, ["*"])
+
+
+def _read_secrets(*secrets: secretsmanager.ISecret) -> list[iam.PolicyStatement]:
+    return [
+        _allow((READ_SECRET,), [secret.secret_arn for secret in secrets]),
+        _allow((READ_SECRETS_BATCH,), ["*"]),
+    ]
+
+
 def api_statements(res: Resources) -> list[iam.PolicyStatement]:
     """Commands load and append events (with idempotency records); queries read the views,
-    through every index but the scheduler's cross-tenant due index."""
+    through every index but the scheduler's cross-tenant due index; every request takes from
+    its tenant's token bucket; the signing keys are read at cold start."""
     tenant_indexes = [_index_arn(res.views, i.name) for i in VIEWS.indexes if i is not DUE]
+    keys = res.secrets
     return [
         _allow((*READ, *WRITE), [res.events.table_arn]),
         _allow(READ, [res.views.table_arn, *tenant_indexes]),
+        _allow(LIMITER, [res.limits.table_arn]),
+        *_read_secrets(keys.unsubscribe, keys.cursor, keys.webhook_key),
     ]
 
 
@@ -88,4 +117,5 @@ def sweep_statements(res: Resources) -> list[iam.PolicyStatement]:
         _allow((*READ, *WRITE), [res.views.table_arn]),
         _allow((*READ, "dynamodb:PutItem", "dynamodb:ConditionCheckItem"), [res.events.table_arn]),
         _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),
+        *_read_secrets(res.secrets.unsubscribe),
     ]

@@ -1,17 +1,17 @@
-"""The whole deployed system for one stage: tables, functions, auth, mail, alarms, outputs."""
+"""The whole deployed system for one stage: tables, functions, auth, mail, the API's edge
+(access logs, throttling, WAF, tracing), secrets, alarms, outputs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, Token
-from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import CfnOutput, Duration, Stack, Token
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from chalicelib.tables import EVENTS, VIEWS
-from rapport_infra import permissions, wiring
+from chalicelib.tables import EVENTS, LIMITS, VIEWS
+from rapport_infra import edge, permissions, wiring
 from rapport_infra.alarms import OperationalAlarms
 from rapport_infra.auth import UserDirectory
 from rapport_infra.chalice_app import (
@@ -23,10 +23,13 @@ from rapport_infra.chalice_app import (
     configured_environment,
     package_chalice_app,
 )
+from rapport_infra.encryption import topic_key
 from rapport_infra.gateway import add_error_responses
 from rapport_infra.mail import ReminderMail
+from rapport_infra.secrets import SigningSecrets
 from rapport_infra.stage import StageConfig
 from rapport_infra.tables import stream_arn, table_from_spec
+from rapport_infra.waf import ApiFirewall
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Synthesis fails on any finding of CDK's built-in CloudFormation validation, not just warns.
@@ -64,6 +67,15 @@ class RapportStack(Stack):
             point_in_time_recovery=False,
             protect=False,
         )
+        # Tenants' token buckets: a few bytes each, worthless a second after they are written.
+        self.limits = table_from_spec(
+            self,
+            "LimitsTable",
+            LIMITS,
+            table_name=config.name("limits"),
+            point_in_time_recovery=False,
+            protect=False,
+        )
         self.projector_failures = sqs.Queue(
             self,
             "ProjectorFailures",
@@ -73,21 +85,16 @@ class RapportStack(Stack):
             enforce_ssl=True,
         )
         self.users = UserDirectory(self, "Users", config=config)
-        self.mail = ReminderMail(self, "Mail", config=config)
-        # Signs unsubscribe links. Generated here, never seen by anyone; see README (Secrets).
-        self.unsubscribe_secret = secretsmanager.Secret(
-            self,
-            "UnsubscribeSecret",
-            secret_name=f"rapport/{config.stage}/unsubscribe-signing-key",
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=64, exclude_punctuation=True
-            ),
-            removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
-        )
+        self.topic_key = topic_key(self, "TopicsKey", config=config)
+        self.mail = ReminderMail(self, "Mail", config=config, topic_key=self.topic_key)
+        # Signing keys, generated here and never seen by anyone; see README (Secrets).
+        self.secrets = SigningSecrets.create(self, config)
         self.source_dir = source_dir
         self.chalice = package_chalice_app(self, "Api", source_dir)
         self._wire_functions()
         add_error_responses(self, self.chalice)
+        self.access_logs = edge.configure_stage(self, self.chalice, config)
+        self.firewall = ApiFirewall(self, "Firewall", config=config, stage_arn=edge.stage_arn())
         self.alarms = OperationalAlarms(
             self,
             "Alarms",
@@ -95,6 +102,7 @@ class RapportStack(Stack):
             projector_name=wiring.function_name(config, PROJECTOR),
             sweep_name=wiring.function_name(config, SWEEP),
             projector_failures=self.projector_failures,
+            topic_key=self.topic_key,
         )
         self._add_outputs()
 
@@ -103,7 +111,7 @@ class RapportStack(Stack):
         return Token.as_string(self.chalice.sam_template.get_output(API_URL_OUTPUT).value)
 
     def _environment(self) -> dict[str, str]:
-        """What every function reads (chalicelib/settings.py), secrets aside."""
+        """What every function reads (chalicelib/settings.py)."""
         return {
             "STAGE": self.config.stage,
             "EVENTS_TABLE": self.events.table_name,
@@ -121,10 +129,26 @@ class RapportStack(Stack):
         resources = permissions.Resources(
             events=self.events,
             views=self.views,
+            limits=self.limits,
             projector_failures=self.projector_failures,
             mail=self.mail,
+            secrets=self.secrets,
         )
-        secret = {"UNSUBSCRIBE_SECRET": self.unsubscribe_secret.secret_value.unsafe_unwrap()}
+        # Secrets by ARN only: the functions read them once per cold start.
+        unsubscribe = {"UNSUBSCRIBE_SECRET_ARN": self.secrets.unsubscribe.secret_arn}
+        api_secrets = {
+            **unsubscribe,
+            "CURSOR_SECRET_ARN": self.secrets.cursor.secret_arn,
+            "WEBHOOK_SECRETS_KEY_ARN": self.secrets.webhook_key.secret_arn,
+        }
+        # Each tenant's share of the stage's rate, taken on every request (chalicelib/api/
+        # throttling.py): not in the authorizer, whose answers API Gateway caches for minutes.
+        tenant_rate = {
+            "LIMITS_TABLE": self.limits.table_name,
+            "TENANT_RATE_LIMIT": str(self.config.tenant_rate_limit),
+            "TENANT_BURST_LIMIT": str(self.config.tenant_burst_limit),
+        }
+        coach_mfa = {"COACH_MFA_REQUIRED": "true"}
         # The API cannot be given its own URL (the REST API already depends on the function),
         # so only an explicit app_base_url reaches it; emails fall back to the API's URL.
         own_url = {"APP_BASE_URL": self.config.app_base_url} if self.config.app_base_url else {}
@@ -135,10 +159,14 @@ class RapportStack(Stack):
         }
         mail_url = {"APP_BASE_URL": self.config.app_base_url or self.api_url}
         plan = (
-            (API, permissions.api_statements(resources), {**own_url, **secret, **sign_in}),
-            (AUTHORIZER, permissions.authorizer_statements(resources), own_url),
+            (
+                API,
+                permissions.api_statements(resources),
+                {**own_url, **api_secrets, **sign_in, **tenant_rate},
+            ),
+            (AUTHORIZER, permissions.authorizer_statements(resources), {**own_url, **coach_mfa}),
             (PROJECTOR, permissions.projector_statements(resources), mail_url),
-            (SWEEP, permissions.sweep_statements(resources), {**mail_url, **secret}),
+            (SWEEP, permissions.sweep_statements(resources), {**mail_url, **unsubscribe}),
         )
         common = self._environment()
         for function, statements, extra_env in plan:
@@ -153,6 +181,9 @@ class RapportStack(Stack):
             "ApiUrl": self.api_url,
             "EventsTableName": self.events.table_name,
             "ViewsTableName": self.views.table_name,
+            "LimitsTableName": self.limits.table_name,
+            "ApiAccessLogGroup": self.access_logs.log_group_name,
+            "WebAclArn": self.firewall.web_acl.attr_arn,
             "UserPoolId": self.users.pool.user_pool_id,
             "UserPoolClientId": self.users.client.user_pool_client_id,
             "HostedUiUrl": self.users.hosted_ui_url,

@@ -13,7 +13,7 @@ from chalice.cdk import Chalice
 from constructs import Construct
 
 from rapport_infra.chalice_app import PROJECTOR, PROJECTOR_STREAM_EVENT, ChaliceFunction
-from rapport_infra.permissions import logs_statement
+from rapport_infra.permissions import logs_statement, tracing_statement
 from rapport_infra.stage import StageConfig
 from rapport_infra.tables import stream_arn
 
@@ -31,7 +31,8 @@ def function_name(config: StageConfig, function: ChaliceFunction) -> str:
 def name_and_log(
     scope: Construct, chalice: Chalice, config: StageConfig, function: ChaliceFunction
 ) -> logs.LogGroup:
-    """Names the function and gives it a log group with a retention, created before it runs."""
+    """Names the function, traces it, and gives it a log group with a retention, created
+    before it runs."""
     name = function_name(config, function)
     retention = logs.RetentionDays.THREE_MONTHS if config.is_prod else logs.RetentionDays.TWO_WEEKS
     log_group = logs.LogGroup(
@@ -44,6 +45,9 @@ def name_and_log(
     resource = chalice.get_resource(function.logical_id)
     resource.add_property_override("FunctionName", name)
     resource.add_property_override("LoggingConfig", {"LogGroup": log_group.log_group_name})
+    # Active: each invocation is traced whether or not its caller sampled it (the API stage
+    # traces too, so one trace follows a request from the gateway through the function).
+    resource.add_property_override("Tracing", "Active")
     return log_group
 
 
@@ -69,9 +73,11 @@ def grant(
     log_group: logs.ILogGroup,
     statements: list[iam.PolicyStatement],
 ) -> None:
-    """Replaces the role's policy with exactly these statements, inline: the role then has its
-    permissions before the function and its event source mapping are created."""
-    document = iam.PolicyDocument(statements=[logs_statement(log_group), *statements])
+    """Replaces the role's policy with exactly these statements (and the function's logs and
+    traces), inline: the role then has its permissions before the function and its event source
+    mapping are created."""
+    own = [logs_statement(log_group), tracing_statement()]
+    document = iam.PolicyDocument(statements=[*own, *statements])
     chalice.get_resource(function.role_logical_id).add_property_override(
         "Policies",
         [{"PolicyName": f"{function.logical_id}Policy", "PolicyDocument": document}],

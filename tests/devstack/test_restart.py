@@ -14,7 +14,7 @@ from chalicelib.devstack.stack import DevStack, DevStackError
 from tests.devstack.http import call
 
 
-def test_a_stopped_stack_starts_again_fresh_and_its_old_token_still_works(
+def test_a_stopped_stack_started_fresh_is_empty_again_and_its_old_token_still_works(
     tmp_path: Path,
 ) -> None:
     first = DevStack(port=0, outbox=tmp_path / "outbox", state_dir=tmp_path)
@@ -22,7 +22,8 @@ def test_a_stopped_stack_starts_again_fresh_and_its_old_token_still_works(
         old_token = first.token
         call("POST", f"{first.api_url}/contacts", token=old_token, body={"name": "Gone Soon"})
 
-    with DevStack(port=0, outbox=tmp_path / "outbox", state_dir=tmp_path) as second:
+    fresh = DevStack(port=0, outbox=tmp_path / "outbox", state_dir=tmp_path, fresh=True)
+    with fresh as second:
         status, dashboard = call("GET", f"{second.api_url}/dashboard", token=old_token)
 
     assert status == 200

@@ -152,7 +152,7 @@ def test_an_email_sent_through_the_embedded_ses_lands_in_the_outbox(stack: DevSt
     )
 
     def mirrored() -> EmailMessage | None:
-        found = [read_eml(path) for path in stack.outbox.glob("ses-*.eml")]
+        found = [read_eml(path) for path in stack.outbox.glob("*-ses-*.eml")]
         return next((m for m in found if m["Subject"] == "Sent by another process"), None)
 
     assert eventually(mirrored, "the SES email in the outbox")["To"] == "someone@example.com"

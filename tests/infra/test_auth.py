@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from .synth import Synthesized
 
 
@@ -76,3 +78,52 @@ def test_coaches_are_a_group_whose_tokens_carry_the_coach_role(prod: Synthesized
 
     assert group["UserPoolId"] == {"Ref": pool_id}
     assert group["GroupName"] == "coach"
+
+
+def test_mfa_is_optional_for_everyone_and_by_authenticator_app_only(prod: Synthesized) -> None:
+    _, pool = _only(prod, "AWS::Cognito::UserPool")
+
+    assert pool["MfaConfiguration"] == "OPTIONAL"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]  # no SMS to pay for, or to hijack
+
+
+@pytest.mark.parametrize("stage", ["prod", "dev"])
+def test_the_authorizer_requires_mfa_of_coaches(
+    synthesized: dict[str, Synthesized], stage: str
+) -> None:
+    # MFA is pool-wide in Cognito; chalicelib/auth/mfa.py refuses coach tokens without `amr`.
+    env = synthesized[stage].resource("JwtAuth")["Properties"]["Environment"]["Variables"]
+
+    assert env["COACH_MFA_REQUIRED"] == "true"
+
+
+def test_prod_blocks_leaked_passwords_and_challenges_risky_sign_ins(prod: Synthesized) -> None:
+    pool_id, pool = _only(prod, "AWS::Cognito::UserPool")
+    _, risk = _only(prod, "AWS::Cognito::UserPoolRiskConfigurationAttachment")
+
+    assert pool["UserPoolTier"] == "PLUS"
+    assert pool["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}
+    assert (risk["UserPoolId"], risk["ClientId"]) == ({"Ref": pool_id}, "ALL")
+    leaked = risk["CompromisedCredentialsRiskConfiguration"]
+    assert leaked["Actions"] == {"EventAction": "BLOCK"}
+    assert set(leaked["EventFilter"]) == {"SIGN_IN", "PASSWORD_CHANGE"}
+    actions = risk["AccountTakeoverRiskConfiguration"]["Actions"]
+    assert actions["MediumAction"]["EventAction"] == "MFA_IF_CONFIGURED"
+    assert actions["HighAction"]["EventAction"] == "MFA_REQUIRED"
+
+
+def test_dev_has_no_threat_protection_to_pay_for_but_tokens_that_report_mfa(
+    dev: Synthesized,
+) -> None:
+    _, pool = _only(dev, "AWS::Cognito::UserPool")
+
+    assert pool["UserPoolTier"] == "ESSENTIALS"  # `amr` and step-up need Essentials or Plus
+    assert "UserPoolAddOns" not in pool
+    assert dev.resources("AWS::Cognito::UserPoolRiskConfigurationAttachment") == {}
+
+
+def test_signed_in_users_may_enroll_their_own_authenticator_app(prod: Synthesized) -> None:
+    _, client = _only(prod, "AWS::Cognito::UserPoolClient")
+
+    assert "aws.cognito.signin.user.admin" in client["AllowedOAuthScopes"]
+    assert client["ExplicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]

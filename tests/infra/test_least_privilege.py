@@ -26,6 +26,11 @@ WRITE = {
     "dynamodb:ConditionCheckItem",
 }
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+# Every function sends its X-Ray traces (active tracing); the actions have no resource type.
+TRACES = {("xray:PutTraceSegments", "*"), ("xray:PutTelemetryRecords", "*")}
+# Secrets are read once per cold start: BatchGetSecretValue (no resource type), which returns
+# only the secrets the role may GetSecretValue.
+BATCH_SECRETS = {("secretsmanager:BatchGetSecretValue", "*")}
 
 
 def _labels(synth: Synthesized) -> dict[str, str]:
@@ -43,6 +48,8 @@ def _labels(synth: Synthesized) -> dict[str, str]:
             labels[logical_id] = "sender"
         elif resource["Type"] == "AWS::SES::ConfigurationSet":
             labels[logical_id] = "configuration-set"
+        elif resource["Type"] == "AWS::SecretsManager::Secret":
+            labels[logical_id] = "secret:" + props["Name"].rsplit("/", 1)[1]
     return labels
 
 
@@ -93,11 +100,21 @@ def test_the_api_writes_events_and_reads_views_but_never_the_due_index(prod: Syn
         _on(LOGS, "{log:api_handler.Arn}")
         | _on(READ | WRITE, "{events.Arn}")
         | _on(READ, "{views.Arn}", *tenant_indexes)
+        | _on({"dynamodb:UpdateItem", "dynamodb:GetItem"}, "{limits.Arn}")
+        | _on(
+            {"secretsmanager:GetSecretValue"},
+            "{secret:unsubscribe-signing-key}",
+            "{secret:cursor-signing-key}",
+            "{secret:webhook-secrets-key}",
+        )
+        | BATCH_SECRETS
+        | TRACES
     )
 
 
 def test_the_authorizer_may_only_write_its_logs(prod: Synthesized) -> None:
-    assert _grants(prod, "JwtAuth") == _on(LOGS, "{log:jwt_auth.Arn}")
+    # ...and its traces.
+    assert _grants(prod, "JwtAuth") == _on(LOGS, "{log:jwt_auth.Arn}") | TRACES
 
 
 def test_the_projector_reads_the_stream_and_events_and_writes_views(prod: Synthesized) -> None:
@@ -111,6 +128,7 @@ def test_the_projector_reads_the_stream_and_events_and_writes_views(prod: Synthe
         | _on(READ, "{events.Arn}")
         | _on(READ | WRITE, "{views.Arn}")
         | _on({"sqs:SendMessage"}, "{queue.Arn}")
+        | TRACES
     )
 
 
@@ -129,6 +147,9 @@ def test_the_sweep_queries_only_the_due_index_and_sends_only_as_the_sender(
             f"{ses_arn}:identity/{{sender}}",
             f"{ses_arn}:configuration-set/{{configuration-set}}",
         )
+        | _on({"secretsmanager:GetSecretValue"}, "{secret:unsubscribe-signing-key}")
+        | BATCH_SECRETS
+        | TRACES
     )
 
 

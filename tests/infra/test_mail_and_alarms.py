@@ -129,3 +129,34 @@ def test_an_operator_email_is_subscribed_to_the_alarm_topic_when_given(
         },
     )
     assert prod.resources("AWS::SNS::Subscription") == {}
+
+
+def test_both_topics_are_encrypted_with_a_rotating_key_their_publishers_may_use(
+    prod: Synthesized,
+) -> None:
+    key_id = _logical_id(prod, "AWS::KMS::Key")
+    key = prod.resource(key_id)["Properties"]
+
+    assert key["EnableKeyRotation"] is True
+    for topic in prod.resources("AWS::SNS::Topic").values():
+        assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    (publishers,) = [
+        statement
+        for statement in key["KeyPolicy"]["Statement"]
+        if "Service" in statement["Principal"]
+    ]
+    assert set(publishers["Principal"]["Service"]) == {
+        "ses.amazonaws.com",
+        "cloudwatch.amazonaws.com",
+    }
+    assert set(publishers["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+    assert publishers["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    }
+
+
+def test_the_feedback_topic_carries_users_addresses_so_prod_keeps_its_key(
+    prod: Synthesized, dev: Synthesized
+) -> None:
+    assert prod.resource(_logical_id(prod, "AWS::KMS::Key"))["DeletionPolicy"] == "Retain"
+    assert dev.resource(_logical_id(dev, "AWS::KMS::Key"))["DeletionPolicy"] == "Delete"

@@ -34,9 +34,39 @@ def test_context_values_are_read_and_names_carry_the_stage() -> None:
     assert config.name("events") == "rapport-prod-events"
 
 
+def test_limits_and_threat_protection_come_from_context_with_stage_defaults() -> None:
+    context = {
+        "stage": "prod",
+        "stage_rate_limit": "400",
+        "stage_burst_limit": "800",
+        "tenant_rate_limit": "50",
+        "tenant_burst_limit": "150",
+        "ip_rate_limit": "3000",
+        "threat_protection": "audit",
+    }
+
+    config = StageConfig.from_context(context.get)
+
+    assert (config.stage_rate_limit, config.stage_burst_limit) == (400, 800)
+    assert (config.tenant_rate_limit, config.tenant_burst_limit) == (50, 150)
+    assert config.ip_rate_limit == 3000
+    assert config.threat_protection_mode == "audit"
+    assert StageConfig(stage="prod").threat_protection_mode == "enforced"
+    assert StageConfig(stage="dev").threat_protection_mode == "off"
+
+
 @pytest.mark.parametrize(
     "context",
-    [{"stage": "staging"}, {"reminder_from": "not-an-address"}, {"due_shards": "0"}],
+    [
+        {"stage": "staging"},
+        {"reminder_from": "not-an-address"},
+        {"due_shards": "0"},
+        {"due_shards": "four"},
+        {"tenant_rate_limit": "500"},  # more than the whole stage's
+        {"tenant_burst_limit": "0"},
+        {"ip_rate_limit": "5"},
+        {"threat_protection": "maybe"},
+    ],
 )
 def test_an_unusable_context_value_is_refused(context: dict[str, str]) -> None:
     with pytest.raises(StageError):

@@ -75,15 +75,18 @@ def test_every_variable_a_function_is_given_is_one_settings_reads(prod: Synthesi
 def test_the_unsubscribe_secret_reaches_only_the_api_and_the_sweep_by_reference(
     prod: Synthesized,
 ) -> None:
-    (secret,) = prod.resources("AWS::SecretsManager::Secret")
-    reference = {
-        "Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": secret}, ":SecretString:::}}"]]
-    }
+    # By ARN since issue 18: the value itself is read at cold start (tests/infra/test_secrets.py).
+    (secret,) = [
+        logical_id
+        for logical_id, resource in prod.resources("AWS::SecretsManager::Secret").items()
+        if resource["Properties"]["Name"] == "rapport/prod/unsubscribe-signing-key"
+    ]
 
-    holders = {f for f in FUNCTIONS if "UNSUBSCRIBE_SECRET" in _env(prod, f)}
+    holders = {f for f in FUNCTIONS if "UNSUBSCRIBE_SECRET_ARN" in _env(prod, f)}
     assert holders == {"APIHandler", "SendReminders"}
     for function in holders:
-        assert _env(prod, function)["UNSUBSCRIBE_SECRET"] == reference
+        assert _env(prod, function)["UNSUBSCRIBE_SECRET_ARN"] == {"Ref": secret}
+        assert "UNSUBSCRIBE_SECRET" not in _env(prod, function)
 
 
 def test_emails_link_to_the_deployed_api_when_no_base_url_is_configured(
@@ -104,6 +107,9 @@ def test_the_stack_outputs_what_clients_and_operators_need(prod: Synthesized) ->
         "ApiUrl",
         "EventsTableName",
         "ViewsTableName",
+        "LimitsTableName",
+        "ApiAccessLogGroup",
+        "WebAclArn",
         "UserPoolId",
         "UserPoolClientId",
         "HostedUiUrl",

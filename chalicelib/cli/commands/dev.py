@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -20,22 +21,28 @@ def register(subparsers: Subparsers) -> None:
         description="Starts an embedded AWS endpoint (moto) on loopback, creates the tables, "
         "serves the API with Chalice's local server, pumps the events stream into the "
         "projections, sweeps reminders every minute, and writes every email to an outbox "
-        "folder as .eml files. Prints the URLs and a token; Ctrl-C stops it.",
+        "folder as .eml files. The events are kept in STATE_DIR/events.jsonl across restarts "
+        "(the projections are rebuilt from them at start). Prints the URLs and a token; "
+        "Ctrl-C stops it.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="API host (default 127.0.0.1)")
+    parser.add_argument("--host", default="127.0.0.1", help="API host")
     parser.add_argument("--port", type=int, default=8000, help="API port; 0 picks a free one")
     parser.add_argument(
-        "--moto-port", type=int, default=0, help="AWS endpoint port; 0 (default) picks a free one"
+        "--moto-port", type=int, default=0, help="AWS endpoint port; 0 picks a free one"
     )
-    parser.add_argument(
-        "--outbox", default=".local/outbox", help="folder for sent emails (default .local/outbox)"
-    )
+    parser.add_argument("--outbox", default=".local/outbox", help="folder for sent emails")
     parser.add_argument(
         "--state-dir",
         default=".local",
-        help="folder for the signing secret and dev.env (default .local)",
+        help="folder for the kept events, the signing secret and dev.env",
     )
-    parser.add_argument("--no-demo", action="store_true", help="start without the demo data")
+    parser.add_argument(
+        "--no-demo", action="store_true", help="no demo data, even in an empty stack"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="forget the events kept from earlier runs"
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -46,6 +53,7 @@ def handle(args: argparse.Namespace) -> int:
     from chalicelib.devstack.moto_server import MotoServerError
     from chalicelib.devstack.stack import DevStack, DevStackError
 
+    _log_what_the_stack_does()
     stack = DevStack(
         host=args.host,
         port=args.port,
@@ -53,6 +61,7 @@ def handle(args: argparse.Namespace) -> int:
         outbox=args.outbox,
         state_dir=args.state_dir,
         demo=not args.no_demo,
+        fresh=args.fresh,
     )
     with _stop_requested() as stop:
         print("Starting Rapport's dev stack…", flush=True)
@@ -70,6 +79,14 @@ def handle(args: argparse.Namespace) -> int:
             stack.stop()
     print("Stopped.", flush=True)
     return 0
+
+
+def _log_what_the_stack_does() -> None:
+    """Warnings and errors of everything, and one line per reminder sweep."""
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("chalicelib.reminders.sweep").setLevel(logging.INFO)
 
 
 @contextmanager

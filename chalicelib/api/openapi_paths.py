@@ -1,0 +1,174 @@
+"""Every operation of the API: its id, tag, parameters, body, and every answer it can give.
+Here the ones that need a token; openapi_public.py has the others."""
+
+from __future__ import annotations
+
+from chalicelib.api import openapi_parts as p
+from chalicelib.api import schemas as s
+from chalicelib.api.openapi_parts import Schema
+from chalicelib.api.openapi_public import public_paths
+
+# The contact's ETag, where it lives, and whether this is a replay: every 201 of a write.
+_CREATED_HEADERS = {"ETag": p.ETAG, "Location": p.LOCATION, "Idempotent-Replayed": p.REPLAYED}
+_STATUS = {
+    "name": "status",
+    "in": "query",
+    "required": False,
+    "description": "Only the contacts in this status",
+    "schema": p.ref("Status"),
+}
+_LIMIT = {
+    "name": "limit",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
+}
+_CURSOR = {
+    "name": "cursor",
+    "in": "query",
+    "required": False,
+    "description": "The `next_cursor` of the previous page, unchanged",
+    "schema": {"type": "string"},
+}
+
+
+def _steps() -> Schema:
+    models = s.step_models()
+    return {
+        "oneOf": [p.ref(m) for m in models.values()],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {name: p.ref(m)["$ref"] for name, m in models.items()},
+        },
+    }
+
+
+def _contacts() -> Schema:
+    return {
+        "/contacts": {
+            "post": p.operation(
+                "createContact",
+                "contacts",
+                "Add a contact",
+                {
+                    "201": p.answer("The contact", s.ContactPublic, _CREATED_HEADERS),
+                    "400": p.BAD_INPUT,
+                    "409": p.error(
+                        "`idempotency_key_reused` with another body, or `write_conflict`"
+                    ),
+                    "413": p.TOO_LARGE,
+                },
+                body=p.json_body(p.ref(s.ContactCreate)),
+                parameters=(p.IDEMPOTENCY_KEY,),
+            ),
+            "get": p.operation(
+                "listContacts",
+                "contacts",
+                "List contacts, most recently updated first (from the projections)",
+                {"200": p.answer("A page of contacts", s.ContactList), "400": p.BAD_INPUT},
+                parameters=(_STATUS, _LIMIT, _CURSOR),
+            ),
+        },
+        "/contacts/{contact_id}": {
+            "get": p.operation(
+                "getContact",
+                "contacts",
+                "A contact, folded from its events (always current)",
+                {
+                    "200": p.answer("The contact", s.ContactPublic, {"ETag": p.ETAG}),
+                    "404": p.NOT_FOUND,
+                },
+                parameters=(p.CONTACT_ID,),
+            ),
+            "delete": p.operation(
+                "deleteContact",
+                "contacts",
+                "Erase the contact's personal data for good (a repeat finishes the erasure)",
+                {
+                    "204": p.empty("Erased"),
+                    "404": p.NOT_FOUND,
+                    "409": p.error("`write_conflict`: other changes kept winning; retry"),
+                },
+                parameters=(p.CONTACT_ID,),
+            ),
+        },
+        "/contacts/{contact_id}/events": {
+            "get": p.operation(
+                "listEvents",
+                "steps",
+                "The contact's events, oldest first",
+                {"200": p.answer("Events", p.ref("EventList")), "404": p.NOT_FOUND},
+                parameters=(p.CONTACT_ID,),
+            ),
+            "post": p.operation(
+                "recordStep",
+                "steps",
+                "Record a step",
+                {
+                    "201": p.answer("Recorded", s.StepRecorded, _CREATED_HEADERS),
+                    "400": p.BAD_INPUT,
+                    "404": p.NOT_FOUND,
+                    "409": p.error(
+                        "`idempotency_key_reused` with another body, or `write_conflict` (lost "
+                        "a race after retries)"
+                    ),
+                    "412": p.error(
+                        "`version_mismatch`: `If-Match` names a stale version",
+                        {"ETag": p.CURRENT_ETAG},
+                    ),
+                    "413": p.TOO_LARGE,
+                    "422": p.error("`step_not_allowed`: not now; the message says why"),
+                },
+                body=p.json_body(_steps()),
+                parameters=(p.CONTACT_ID, p.IDEMPOTENCY_KEY, p.IF_MATCH),
+            ),
+        },
+    }
+
+
+def _reads() -> Schema:
+    return {
+        "/dashboard": {
+            "get": p.operation(
+                "getDashboard",
+                "dashboards",
+                "The caller's pipeline (from the projections)",
+                {"200": p.answer("Dashboard", s.Dashboard)},
+            )
+        },
+        "/tenant/dashboard": {
+            "get": p.operation(
+                "getTenantDashboard",
+                "dashboards",
+                "The tenant's pipeline (role coach)",
+                {
+                    "200": p.answer("Dashboard", s.Dashboard),
+                    "403": p.error("`forbidden`: the caller is not a coach"),
+                },
+            )
+        },
+        "/me/settings": {
+            "get": p.operation(
+                "getSettings",
+                "settings",
+                "Reminder settings",
+                {"200": p.answer("Settings", s.SettingsPublic)},
+            ),
+            "put": p.operation(
+                "updateSettings",
+                "settings",
+                "Change some settings: the ones sent; the others keep their value",
+                {
+                    "200": p.answer("Settings, all of them", s.SettingsPublic),
+                    "400": p.BAD_INPUT,
+                    "413": p.TOO_LARGE,
+                },
+                body=p.json_body(p.ref(s.SettingsUpdate)),
+            ),
+        },
+    }
+
+
+def paths() -> Schema:
+    """Every path of the app and its operations."""
+    return {**_contacts(), **_reads(), **public_paths()}

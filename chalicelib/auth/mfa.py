@@ -1,0 +1,44 @@
+"""Coaches must have signed in with MFA; students may.
+
+Cognito's MFA setting is pool-wide, so the pool makes MFA optional (TOTP) for everyone and the
+authorizer demands it of the roles that read more than their own data: a token that grants the
+coach role is refused unless its `amr` claim (the authentication methods Cognito reports,
+RFC 8176) says `mfa`. A coach signing in without their second factor gets a 401 that says why,
+not a quietly smaller role. See infra/README.md ("Users and tenants") for enrolling a coach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jwt
+
+from chalicelib.auth.identity import COACH_ROLE, AuthError, Identity
+from chalicelib.auth.verifier import TokenVerifier
+
+MFA_ROLES = frozenset({COACH_ROLE})
+MFA_METHOD = "mfa"
+
+
+class MfaRequiredError(AuthError):
+    reason = "coaches must sign in with MFA"
+
+
+def used_mfa(claims: Mapping[str, Any]) -> bool:
+    """Whether the token's `amr` lists multi-factor authentication."""
+    methods = claims.get("amr")
+    return isinstance(methods, list) and MFA_METHOD in methods
+
+
+class CoachMfaVerifier(TokenVerifier):
+    """A TokenVerifier that also refuses tokens granting an MFA role without MFA."""
+
+    def verify(self, token: str) -> Identity:
+        identity = super().verify(token)
+        if identity.roles & MFA_ROLES:
+            # The signature was checked just above: these claims are the verified ones.
+            claims = jwt.decode(token, options={"verify_signature": False})
+            if not used_mfa(claims):
+                raise MfaRequiredError
+        return identity
