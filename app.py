@@ -14,7 +14,7 @@ from typing import Any
 from chalice.app import AuthRequest, AuthResponse, Chalice, DynamoDBEvent, Rate, Response
 
 from chalicelib.api.chalice_glue import api_shaped_refusals, respond
-from chalicelib.api.media_types import UNSUBSCRIBE_POST
+from chalicelib.api.media_types import CONFIRM_EMAIL_POST, UNSUBSCRIBE_POST
 
 app = Chalice(app_name="rapport")
 # Chalice's own refusals (405, 415) get the API's error body, like the handlers' answers.
@@ -146,6 +146,20 @@ def unsubscribe() -> Response:
     from chalicelib.api import unsubscribe_routes
 
     return respond(unsubscribe_routes.unsubscribe, app.current_request)
+
+
+@app.route("/settings/confirm-email", methods=["GET"])
+def confirm_email_page() -> Response:
+    from chalicelib.api import confirm_email_routes
+
+    return respond(confirm_email_routes.confirm_page, app.current_request)
+
+
+@app.route("/settings/confirm-email", methods=["POST"], content_types=CONFIRM_EMAIL_POST)
+def confirm_email() -> Response:
+    from chalicelib.api import confirm_email_routes
+
+    return respond(confirm_email_routes.confirm_email, app.current_request)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))

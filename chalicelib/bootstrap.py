@@ -35,8 +35,13 @@ from chalicelib.retry import RetryPolicy
 from chalicelib.service.commands import ContactCommands
 from chalicelib.service.erasure import ErasureService
 from chalicelib.service.queries import ContactQueries
+from chalicelib.service.settings_changes import SettingsChanges
 from chalicelib.service.throttle import RateLimit, RateLimitStore, TenantThrottle
-from chalicelib.service.user_settings_port import CachedSettings, SettingsRepository
+from chalicelib.service.user_settings_port import (
+    CachedSettings,
+    PendingEmails,
+    SettingsRepository,
+)
 from chalicelib.settings import Settings
 from chalicelib.viewstore.port import ViewStore
 
@@ -56,6 +61,11 @@ class Adapters(Protocol):
     @property
     def settings_store(self) -> SettingsRepository:
         """Always read fresh: the projector and the sweep must see the saved settings."""
+        ...
+
+    @property
+    def pending_emails(self) -> PendingEmails:
+        """Address changes waiting for their confirmation links."""
         ...
 
     @property
@@ -110,6 +120,12 @@ class AwsAdapters:
         return DynamoDBSettingsRepository(self.dynamodb, self._settings.events_table)
 
     @cached_property
+    def pending_emails(self) -> PendingEmails:
+        from chalicelib.adapters.dynamodb_settings import DynamoDBPendingEmails
+
+        return DynamoDBPendingEmails(self.dynamodb, self._settings.events_table)
+
+    @cached_property
     def rate_limits(self) -> RateLimitStore:
         from chalicelib.adapters.dynamodb_rate_limits import DynamoDBRateLimits
 
@@ -156,12 +172,16 @@ class MemoryAdapters:
         from chalicelib.adapters.memory_mailer import MemoryMailer
         from chalicelib.adapters.memory_rate_limits import InMemoryRateLimits
         from chalicelib.eventstore.memory import InMemoryEventStore
-        from chalicelib.service.user_settings_port import InMemorySettingsRepository
+        from chalicelib.service.user_settings_port import (
+            InMemoryPendingEmails,
+            InMemorySettingsRepository,
+        )
         from chalicelib.viewstore.memory import InMemoryViewStore
 
         self.event_store: EventStore = InMemoryEventStore()
         self.view_store: ViewStore = InMemoryViewStore(settings.due_shards)
         self.settings_store: SettingsRepository = InMemorySettingsRepository()
+        self.pending_emails: PendingEmails = InMemoryPendingEmails()
         self.mailer: Mailer = mailer or MemoryMailer(settings.reminder_from, clock)
         self.rate_limits: RateLimitStore = InMemoryRateLimits()
 
@@ -260,6 +280,32 @@ class Services:
     def erasure(self) -> ErasureService:
         return ErasureService(
             self.event_store, self.clock, self.projector.project_contact, sleep=self.sleep
+        )
+
+    @cached_property
+    def settings_changes(self) -> SettingsChanges:
+        """Settings updates, and the links that confirm a new reminder address (signed with
+        the unsubscribe secret under their own context; without one, only the token's own
+        address can be chosen)."""
+        from chalicelib.reminders.confirmation_mail import ConfirmationMail
+        from chalicelib.reminders.unsubscribe import UnsubscribeSecretError, accepted_secrets
+        from chalicelib.service.email_links import EmailLinks
+
+        try:
+            secrets = accepted_secrets(self.settings.unsubscribe_secret)
+        except UnsubscribeSecretError:
+            links = None
+        else:
+            configured = "app_base_url" in self.settings.model_fields_set
+            links = EmailLinks(
+                secrets, self.settings.app_base_url, base_url_configured=configured
+            )
+        return SettingsChanges(
+            self.settings_repository,
+            self.adapters.pending_emails,
+            ConfirmationMail(self.mailer, self.clock),
+            links,
+            self.clock,
         )
 
     @cached_property

@@ -75,7 +75,9 @@ class TableSpec:
 # Events: one partition per contact stream (`T#{tenant}#C#{contact}`), events at `E#{version:010d}`,
 # idempotency records beside them at `I#...` so a command's single Query returns both. User
 # settings live here too (`T#{tenant}#U#{user}` / `SETTINGS`): they are source data, and their
-# stream records tell the projector to recompute that user's reminders.
+# stream records tell the projector to recompute that user's reminders. Beside them, each
+# Idempotency-Key's claim (`I#{key}`: the request's hash, expiring with the key), which makes a
+# key the user's across every POST, and a pending reminder address waiting for its link.
 EVENTS = TableSpec(
     logical_name="events",
     stream_view_type="NEW_IMAGE",

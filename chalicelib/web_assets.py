@@ -78,6 +78,17 @@ def load_asset(path: str) -> Asset | None:
     return Asset(name=name, content_type=content_type, body=body)
 
 
+def asset_names() -> list[str]:
+    """Every file `GET /assets/{name}` serves, in order (the OpenAPI document lists them)."""
+    return sorted(
+        path.name
+        for path in WEB_DIR.iterdir()
+        if path.is_file()
+        and _SAFE_NAME.fullmatch(path.name)
+        and path.suffix.lower() in CONTENT_TYPES
+    )
+
+
 def _read(name: str) -> bytes | None:
     # Read on every request (the files are small): the dev runner then serves edits at once.
     candidate = (WEB_DIR / name).resolve()

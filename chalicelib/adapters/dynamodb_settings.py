@@ -1,4 +1,5 @@
-"""User settings as one item beside the user's data in the events table (source data)."""
+"""User settings as one item beside the user's data in the events table (source data), and the
+address change that waits for its confirmation link as another."""
 
 from __future__ import annotations
 
@@ -7,13 +8,27 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.domain.user_settings import UserSettings
+from chalicelib.domain.user_settings import PendingEmail, UserSettings, saved_settings
 from chalicelib.dynamo.errors import is_condition_failure
 from chalicelib.tables import SETTINGS_SK
+
+# Not `SETTINGS`: the projector takes only that item's stream records as doorbells (a pending
+# address changes no reminder), and replays read only events and `SETTINGS`.
+PENDING_EMAIL_SK = "EMAIL_CHANGE"
+# DynamoDB's TTL deletes within about two days of `expires_at`; reads check the expiry anyway.
+_TTL_MARGIN_SECONDS = 24 * 3600
 
 
 def settings_pk(tenant_id: str, user_id: str) -> str:
     return f"T#{tenant_id}#U#{user_id}"
+
+
+def _key(tenant_id: str, user_id: str, sort_key: str) -> dict[str, Any]:
+    return {"PK": {"S": settings_pk(tenant_id, user_id)}, "SK": {"S": sort_key}}
+
+
+def _settings_of(item: dict[str, Any]) -> UserSettings:
+    return saved_settings(json.loads(item["settings"]["S"]))
 
 
 class DynamoDBSettingsRepository:
@@ -27,13 +42,11 @@ class DynamoDBSettingsRepository:
     def get(self, tenant_id: str, user_id: str) -> UserSettings | None:
         response = self._client.get_item(
             TableName=self._table,
-            Key={"PK": {"S": settings_pk(tenant_id, user_id)}, "SK": {"S": SETTINGS_SK}},
+            Key=_key(tenant_id, user_id, SETTINGS_SK),
             ConsistentRead=True,
         )
         item = response.get("Item")
-        if item is None:
-            return None
-        return UserSettings.model_validate(json.loads(item["settings"]["S"]))
+        return None if item is None else _settings_of(item)
 
     def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
         self._client.put_item(TableName=self._table, Item=_item(tenant_id, user_id, settings))
@@ -53,15 +66,61 @@ class DynamoDBSettingsRepository:
             saved = error.response.get("Item")
             if saved is None:  # an endpoint that does not return the item: read it
                 return self.get(tenant_id, user_id) or default
-            return UserSettings.model_validate(json.loads(saved["settings"]["S"]))
+            return _settings_of(saved)
         return default
 
 
 def _item(tenant_id: str, user_id: str, settings: UserSettings) -> dict[str, Any]:
     return {
-        "PK": {"S": settings_pk(tenant_id, user_id)},
-        "SK": {"S": SETTINGS_SK},
+        **_key(tenant_id, user_id, SETTINGS_SK),
         "tenant_id": {"S": tenant_id},
         "user_id": {"S": user_id},
         "settings": {"S": settings.model_dump_json()},
     }
+
+
+class DynamoDBPendingEmails:
+    """The waiting address change at `T#{tenant}#U#{user}` / `EMAIL_CHANGE`, gone by TTL a day
+    after its link expires."""
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def get(self, tenant_id: str, user_id: str) -> PendingEmail | None:
+        response = self._client.get_item(
+            TableName=self._table,
+            Key=_key(tenant_id, user_id, PENDING_EMAIL_SK),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return None if item is None else PendingEmail.model_validate_json(item["pending"]["S"])
+
+    def put(self, tenant_id: str, user_id: str, pending: PendingEmail) -> None:
+        expires_at = int(pending.expires_at.timestamp()) + _TTL_MARGIN_SECONDS
+        self._client.put_item(
+            TableName=self._table,
+            Item={
+                **_key(tenant_id, user_id, PENDING_EMAIL_SK),
+                "tenant_id": {"S": tenant_id},
+                "user_id": {"S": user_id},
+                "nonce": {"S": pending.nonce},
+                "pending": {"S": pending.model_dump_json()},
+                "expires_at": {"N": str(expires_at)},
+            },
+        )
+
+    def delete(self, tenant_id: str, user_id: str, nonce: str | None = None) -> None:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": _key(tenant_id, user_id, PENDING_EMAIL_SK),
+        }
+        if nonce is not None:
+            # Only the change that was confirmed: a newer request made meanwhile stays.
+            request["ConditionExpression"] = "nonce = :nonce"
+            request["ExpressionAttributeValues"] = {":nonce": {"S": nonce}}
+        try:
+            self._client.delete_item(**request)
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise

@@ -27,7 +27,7 @@ class MemoryMailer:
         self._clock = clock
         self._lock = threading.Lock()
 
-    def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str) -> str:
+    def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str | None) -> str:
         if self.fail_with is not None:
             raise self.fail_with
         message = build_message(self._from, to, rendered, unsubscribe_url, self._clock.now())

@@ -26,7 +26,7 @@ class OutboxMailer:
         self._from = from_address
         self._clock = clock or SystemClock()
 
-    def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str) -> str:
+    def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str | None) -> str:
         sent_at = self._clock.now()
         message = build_message(self._from, to, rendered, unsubscribe_url, sent_at)
         message_id = str(message["Message-ID"]).strip("<>")

@@ -9,6 +9,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedErro
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.reminders.mailer import (
     MailOutcomeUnknownError,
+    MailRejectedError,
     MailSendError,
     MailThrottledError,
     build_message,
@@ -29,6 +30,13 @@ THROTTLING_CODES = frozenset(
     }
 )
 
+# Error codes that say this email, to this address, will be refused whatever the moment:
+# `MessageRejected` (SES v2 and v1: an address or a message it will not send) and a request
+# parameter it will not take (`BadRequestException` in SES v2, `InvalidParameterValue` in the
+# query protocol). Account- or configuration-wide refusals (a suspended account, an unverified
+# sender domain) are not here: they are an operator's to fix, and retried.
+REJECTION_CODES = frozenset({"MessageRejected", "BadRequestException", "InvalidParameterValue"})
+
 
 class SesMailer:
     """Sends reminder emails with SES v2 `SendEmail` and raw content."""
@@ -45,7 +53,7 @@ class SesMailer:
         self._configuration_set = configuration_set
         self._clock = clock or SystemClock()
 
-    def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str) -> str:
+    def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str | None) -> str:
         message = build_message(self._from, to, rendered, unsubscribe_url, self._clock.now())
         request: dict[str, Any] = {
             "FromEmailAddress": self._from,
@@ -60,6 +68,8 @@ class SesMailer:
             code = str(error.response.get("Error", {}).get("Code", ""))
             if code in THROTTLING_CODES:
                 raise MailThrottledError(f"SES is throttling sends ({code})") from error
+            if code in REJECTION_CODES:
+                raise MailRejectedError(f"SES rejected the email ({code})", code) from error
             raise MailSendError(f"SES refused the email ({code or 'unknown'})", code) from error
         except (ReadTimeoutError, ConnectionClosedError) as error:
             # SES may have accepted the email before the connection broke: do not resend.

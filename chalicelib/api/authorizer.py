@@ -4,13 +4,18 @@ It always allows the call through, carrying either the verified claims or the re
 refusing them, so the handler answers a refusal with the API's own 401 error body (API
 Gateway's own 401/403 bodies would not match the contract). Clients cannot forge this
 context: API Gateway fills it only from the authorizer's answer.
+
+API Gateway passes a context's values on as strings (numbers and booleans included) and takes
+no lists, so the roles travel as one JSON array and `request.caller_of` reads them back whole:
+joining them with commas would let a role named `"student,coach"` come back as two roles.
+Chalice's test client and local server pass the same dict on unchanged, so both paths read it
+with the same code.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
-
-import jwt
 
 from chalicelib.auth.identity import AuthError
 from chalicelib.auth.verifier import TokenVerifier
@@ -19,15 +24,14 @@ from chalicelib.auth.verifier import TokenVerifier
 def authorizer_context(verifier: TokenVerifier, authorization: str | None) -> dict[str, Any]:
     """The context to attach to the request: the identity's claims, or `auth_error`."""
     try:
-        identity = verifier.verify_bearer(authorization)
+        verified = verifier.verified_bearer(authorization)
     except AuthError as error:
         return {"auth_error": error.reason}
-    token = (authorization or "").strip().partition(" ")[2].strip()
-    expires = jwt.decode(token, options={"verify_signature": False}).get("exp", 0)
+    identity = verified.identity
     return {
         "user_id": identity.user_id,
         "tenant_id": identity.tenant_id,
         "email": identity.email,
-        "roles": ",".join(sorted(identity.roles)),
-        "exp": int(expires),
+        "roles": json.dumps(sorted(identity.roles)),
+        "exp": verified.expires_at,
     }

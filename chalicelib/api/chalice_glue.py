@@ -35,7 +35,22 @@ def api_request(request: Request) -> ApiRequest:
         path_params=dict(request.uri_params or {}),
         raw_body=raw.encode() if isinstance(raw, str) else raw,
         auth_context=dict(context.get("authorizer") or {}),
+        origin=origin_of(context, dict(request.uri_params or {})),
     )
+
+
+def origin_of(context: dict[str, Any], params: dict[str, str]) -> str | None:
+    """`https://<domain><prefix>`: API Gateway's domain, and what its path has before the
+    route's own (`/api` for the stage on the execute-api domain, a custom domain's mapping)."""
+    domain = context.get("domainName")
+    if not isinstance(domain, str) or not domain or "/" in domain:
+        return None
+    path = str(context.get("path") or "")
+    route = str(context.get("resourcePath") or "")
+    for name, value in params.items():
+        route = route.replace("{" + name + "}", value)
+    prefix = path[: -len(route)] if route and path.endswith(route) else ""
+    return f"https://{domain}{prefix.rstrip('/')}"
 
 
 @cache

@@ -8,3 +8,11 @@ UNSUBSCRIBE_POST = [
     "text/plain",
     "application/json",
 ]
+
+# What a confirmation link's page posts (its form), or a client with no body at all (Chalice
+# takes a request without `Content-Type` as JSON).
+CONFIRM_EMAIL_POST = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "application/json",
+]

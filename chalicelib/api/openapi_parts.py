@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from chalicelib.api import schemas as s
+from chalicelib.api.body import IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN
 
 Schema = dict[str, Any]
 HTML = "text/html"
@@ -99,14 +100,14 @@ IDEMPOTENCY_KEY = {
     "required": False,
     "description": "The same key and body within 24 h get the first answer again (a 201 "
     "only; errors are recomputed); the same key with another body is a 409",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+    "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
 }
 IF_MATCH = {
     "name": "If-Match",
     "in": "header",
     "required": False,
     "description": 'The version the step was decided on: `"4"`, `W/"4"`, `4`, or `*` (any)',
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": IF_MATCH_PATTERN},
 }
 
 

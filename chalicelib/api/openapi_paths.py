@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chalicelib.api import openapi_parts as p
 from chalicelib.api import schemas as s
+from chalicelib.api.openapi_confirm_email import confirm_email_paths
 from chalicelib.api.openapi_parts import Schema
 from chalicelib.api.openapi_public import public_paths
 
@@ -159,9 +160,18 @@ def _reads() -> Schema:
                 "settings",
                 "Change some settings: the ones sent; the others keep their value",
                 {
-                    "200": p.answer("Settings, all of them", s.SettingsPublic),
+                    "200": p.answer(
+                        "Settings, all of them. An `email` other than the token's own waits as "
+                        "`pending_email` for the link emailed to it",
+                        s.SettingsPublic,
+                    ),
                     "400": p.BAD_INPUT,
                     "413": p.TOO_LARGE,
+                    "503": p.error(
+                        "`mail_unavailable`: the confirmation link for a new `email` could not "
+                        "be sent now; nothing was saved, retry after `Retry-After` seconds",
+                        {"Retry-After": p.header("Seconds to wait", pattern="^[0-9]+$")},
+                    ),
                 },
                 body=p.json_body(p.ref(s.SettingsUpdate)),
             ),
@@ -171,4 +181,4 @@ def _reads() -> Schema:
 
 def paths() -> Schema:
     """Every path of the app and its operations."""
-    return {**_contacts(), **_reads(), **public_paths()}
+    return {**_contacts(), **_reads(), **public_paths(), **confirm_email_paths()}

@@ -6,16 +6,22 @@ from __future__ import annotations
 from chalicelib.api import openapi_parts as p
 from chalicelib.api import schemas as s
 from chalicelib.api.openapi_parts import Schema
-from chalicelib.web_assets import CONTENT_TYPES
+from chalicelib.web_assets import CONTENT_TYPES, asset_names
 
-_ASSET = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
-_UNSUBSCRIBE_FORM = {
-    "type": "object",
-    "properties": {
-        "List-Unsubscribe": {"type": "string", "enum": ["One-Click"]},
-        "token": {"type": "string", "description": "When the URL has none"},
-    },
+# The token of a link in an email: `v1.` and two base64url parts (chalicelib/signing.py).
+TOKEN_PATTERN = r"^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
+# The body is never checked: RFC 8058 mail clients send `List-Unsubscribe=One-Click` in either
+# form encoding, and the body is read only for a `token` when the URL has none. Any body goes,
+# so the schema says so rather than list properties a server would then seem to enforce.
+_UNSUBSCRIBE_FORM: Schema = {
+    "description": "`List-Unsubscribe=One-Click` (RFC 8058), and `token` when the URL has none; "
+    "nothing else is read",
 }
+
+
+def _asset_name() -> Schema:
+    schema = {"type": "string", "enum": asset_names()}
+    return {"name": "name", "in": "path", "required": True, "schema": schema}
 
 
 def _assets() -> Schema:
@@ -25,14 +31,19 @@ def _assets() -> Schema:
     return {"description": "The file", "content": files}
 
 
-def _unsubscribe_token(required: bool) -> Schema:
+def token_parameter(required: bool, description: str) -> Schema:
+    """The `token` query parameter of a link emailed by the API."""
     return {
         "name": "token",
         "in": "query",
         "required": required,
-        "description": "The signed token of the email's link",
-        "schema": {"type": "string"},
+        "description": description,
+        "schema": {"type": "string", "pattern": TOKEN_PATTERN},
     }
+
+
+def _unsubscribe_token(required: bool) -> Schema:
+    return token_parameter(required, "The signed token of the email's link")
 
 
 def public_paths() -> Schema:
@@ -93,7 +104,7 @@ def public_paths() -> Schema:
                 "A file of the dashboard (`config.json`: its sign-in settings)",
                 {"200": _assets(), "404": p.error("`not_found`: no such file")},
                 secured=False,
-                parameters=(_ASSET,),
+                parameters=(_asset_name(),),
             )
         },
         "/health": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.api.body import integer_parameter
 from chalicelib.api.errors import ApiError, FieldProblem, bad_field
 from chalicelib.api.request import ApiRequest, caller_of, require_coach
 from chalicelib.api.responses import ApiResponse
@@ -57,8 +58,4 @@ def _status(raw: str | None) -> Status | None:
 
 
 def _limit(raw: str | None) -> int:
-    if raw is None:
-        return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise bad_field("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
-    return int(raw)
+    return integer_parameter("limit", raw, default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)

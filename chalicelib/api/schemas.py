@@ -8,9 +8,12 @@ from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from chalicelib.api.errors import FieldProblem
 from chalicelib.domain.events import CLIENT_EVENT_TYPES, ContactAdded, EventData
+from chalicelib.domain.moments import time_problem
+from chalicelib.domain.new_values import LinkedinUrl, NewTime, PersonName
 from chalicelib.domain.types import Email
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.domain.vocabulary import Action, ReplyOutcome, ResearchSubject, Source, Status
@@ -20,6 +23,10 @@ class ContactCreate(ContactAdded):
     """`POST /contacts`: a professional to interview."""
 
     model_config = ConfigDict(title="ContactCreate")
+
+    name: PersonName
+    introduced_by: PersonName | None = None
+    linkedin_url: LinkedinUrl | None = None
 
 
 def _without_defaults(schema: dict[str, Any]) -> None:
@@ -36,17 +43,37 @@ class SettingsUpdate(UserSettings):
 
 
 class SettingsPublic(UserSettings):
-    """The caller's settings, every one of them; `email` is the token's until the user sets
-    another."""
+    """The caller's settings, every one of them; `email` is the token's until the user
+    confirms another (`pending_email` meanwhile)."""
 
     model_config = ConfigDict(
         title="SettingsPublic", json_schema_serialization_defaults_required=True
     )
 
-    email: Email
+    email: Email = Field(description="Where reminders go now")
+    pending_email: Email | None = Field(
+        default=None,
+        description="An address asked for in `email` that waits for the click on the link "
+        "emailed to it (valid 24 hours); reminders keep going to `email` until then. Null "
+        "when none. Read-only: the token's own address needs no link and applies at once",
+    )
 
 
-AT = "When it happened: default now; at most 2 minutes ahead of the server's clock."
+AT = (
+    "When it happened: default now; at most 2 minutes ahead of the server's clock, not before "
+    "1970, with a UTC offset within ±14:00."
+)
+STARTS_AT = "Not before 1970, at most 5 years ahead, with a UTC offset within ±14:00."
+# The fields whose values new input must hold to the rules of `domain.new_values`, by name in
+# every step that has them: the event models stay loose, so stored events still parse.
+_NEW_VALUES: dict[str, tuple[Any, str | None]] = {
+    "name": (PersonName, None),
+    "introduced_by": (PersonName, None),
+    "via": (PersonName, None),
+    "linkedin_url": (LinkedinUrl, None),
+    "profile_url": (LinkedinUrl, None),
+    "starts_at": (NewTime, STARTS_AT),
+}
 
 
 def step_title(event_type: str) -> str:
@@ -63,9 +90,32 @@ def step_models() -> dict[str, type[EventData]]:
             step_title(name) + "Step",
             __base__=event,
             type=(Literal[name], ...),  # type: ignore[valid-type,arg-type]
-            at=(AwareDatetime | None, Field(default=None, description=AT)),
+            at=(NewTime | None, Field(default=None, description=AT)),
+            **_stricter_fields(event),
         )
     return models
+
+
+def _stricter_fields(event: type[EventData]) -> dict[str, Any]:
+    """The event's fields that new input must hold to `_NEW_VALUES`, each with its default."""
+    fields: dict[str, Any] = {}
+    for name, (rule, description) in _NEW_VALUES.items():
+        base = event.model_fields.get(name)
+        if base is None:
+            continue
+        if base.is_required():
+            fields[name] = (rule, Field(description=description))
+        else:
+            fields[name] = (rule | None, Field(default=base.default, description=description))
+    return fields
+
+
+def time_problems(step: EventData, now: datetime) -> list[FieldProblem]:
+    """The step's times too far ahead of `now` to be believed: the models' validators, which
+    have no clock, check the rest of each time's bounds (and `at` may not be ahead at all)."""
+    starts_at = getattr(step, "starts_at", None)
+    problem = time_problem(starts_at, now) if isinstance(starts_at, datetime) else None
+    return [FieldProblem("starts_at", problem)] if problem else []
 
 
 def event_of(step: EventData) -> EventData:

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chalicelib.api.errors import ApiError, FieldProblem, bad_field
-from chalicelib.api.schemas import event_of, step_models
+from chalicelib.api.errors import ApiError, FieldProblem, bad_field, validation_error
+from chalicelib.api.schemas import event_of, step_models, time_problems
 from chalicelib.api.validation import reraise, validate_body
 from chalicelib.domain.events import EventData
 
@@ -32,6 +32,9 @@ def parse_step(body: dict[str, Any], now: datetime) -> tuple[EventData, datetime
     at: datetime | None = getattr(step, "at", None)
     if at is not None and at > now + CLOCK_SKEW:
         raise bad_field("at", "must not be in the future")
+    too_far = time_problems(step, now)
+    if too_far:
+        raise validation_error(too_far)
     try:
         return event_of(step), at
     except ValidationError as error:

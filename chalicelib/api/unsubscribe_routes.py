@@ -11,6 +11,7 @@ from html import escape
 from urllib.parse import parse_qs, urlencode
 
 from chalicelib.api.errors import ApiError
+from chalicelib.api.link_pages import page
 from chalicelib.api.request import ApiRequest
 from chalicelib.api.responses import ApiResponse
 from chalicelib.domain.user_settings import UserSettings
@@ -23,16 +24,6 @@ from chalicelib.reminders.unsubscribe import (
 from chalicelib.service.user_settings_port import SettingsRepository
 from chalicelib.settings import Settings
 
-HTML = "text/html; charset=utf-8"
-# The token is in the URL: keep it out of caches and Referer headers, and let the page do
-# nothing but show itself and post its own form.
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-}
-_STYLE = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
-
 
 def confirm_page(request: ApiRequest, *, settings: Settings) -> ApiResponse:
     """GET: a page whose one button posts the same token back."""
@@ -40,14 +31,14 @@ def confirm_page(request: ApiRequest, *, settings: Settings) -> ApiResponse:
     try:
         _identity(settings, token)
     except ApiError as error:
-        return _page(error.status, "This link does not work", error.message)
+        return page(error.status, "This link does not work", error.message)
     action = escape(f"unsubscribe?{urlencode({'token': token})}", quote=True)
     form = (
         f'<form method="post" action="{action}">'
         '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
         '<button type="submit">Turn off reminder emails</button></form>'
     )
-    return _page(
+    return page(
         200,
         "Stop reminder emails?",
         "Rapport will stop emailing you reminders. You can turn them on again in your settings.",
@@ -64,7 +55,7 @@ def unsubscribe(
     current = repository.get(tenant_id, user_id) or UserSettings()
     if current.reminders_enabled:
         repository.put(tenant_id, user_id, current.model_copy(update={"reminders_enabled": False}))
-    return _page(
+    return page(
         200,
         "You're unsubscribed",
         "Rapport will not email you reminders any more. "
@@ -94,13 +85,3 @@ def _identity(settings: Settings, token: str) -> tuple[str, str]:
         raise ApiError(
             400, "invalid_token", "this unsubscribe link is not valid; use the one in your email"
         ) from None
-
-
-def _page(status: int, title: str, text: str, extra_html: str = "") -> ApiResponse:
-    body = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} · Rapport</title><style>{_STYLE}</style></head>"
-        f"<body><h1>{escape(title)}</h1><p>{escape(text)}</p>{extra_html}</body></html>"
-    )
-    return ApiResponse(status, body, dict(_HEADERS), content_type=HTML)

@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import jwt
-
-from chalicelib.auth.identity import COACH_ROLE, AuthError, Identity
-from chalicelib.auth.verifier import TokenVerifier
+from chalicelib.auth.identity import COACH_ROLE, AuthError
+from chalicelib.auth.verifier import TokenVerifier, VerifiedToken
 
 MFA_ROLES = frozenset({COACH_ROLE})
 MFA_METHOD = "mfa"
@@ -34,11 +32,8 @@ def used_mfa(claims: Mapping[str, Any]) -> bool:
 class CoachMfaVerifier(TokenVerifier):
     """A TokenVerifier that also refuses tokens granting an MFA role without MFA."""
 
-    def verify(self, token: str) -> Identity:
-        identity = super().verify(token)
-        if identity.roles & MFA_ROLES:
-            # The signature was checked just above: these claims are the verified ones.
-            claims = jwt.decode(token, options={"verify_signature": False})
-            if not used_mfa(claims):
-                raise MfaRequiredError
-        return identity
+    def verified(self, token: str) -> VerifiedToken:
+        verified = super().verified(token)
+        if verified.identity.roles & MFA_ROLES and not used_mfa(verified.claims):
+            raise MfaRequiredError
+        return verified

@@ -4,11 +4,14 @@ One verifier accepts exactly one algorithm: HS256 with a shared secret (local an
 with keys from a Cognito user pool's JWKS (deployed). The algorithm comes from configuration,
 never from the token, so `alg: none` and HS256/RS256 confusion are refused before any key is used.
 Time checks use the injected clock rather than PyJWT's, so tests move time instead of sleeping.
+
+Each claim is held to the rule of the part that reads it (`auth/claims.py`), so a token the
+system would refuse later is refused here, with a 401 naming the claim.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 import jwt
 from jwt.exceptions import InvalidSignatureError, PyJWTError
 
+from chalicelib.auth.claims import numeric_date, required_string, roles_of
 from chalicelib.auth.identity import (
     BadSignatureError,
     ExpiredTokenError,
@@ -66,6 +70,18 @@ _LOCAL = _Profile("HS256", "tenant_id", ("roles",), None)
 _COGNITO = _Profile("RS256", "custom:tenant_id", ("roles", "cognito:groups"), "id")
 
 
+@dataclass(frozen=True)
+class VerifiedToken:
+    """What a valid token proves: who is calling, until when, and the claims that said so.
+
+    Callers take `expires_at` and any further claim from here, never by decoding the token again.
+    """
+
+    identity: Identity
+    expires_at: int  # the `exp` claim, whole seconds since the epoch
+    claims: Mapping[str, Any]
+
+
 class TokenVerifier:
     """Verifies bearer JWTs; build once per process so the JWKS cache survives between calls."""
 
@@ -113,19 +129,28 @@ class TokenVerifier:
 
     def verify_bearer(self, authorization: str | None) -> Identity:
         """Verifies an `Authorization` header value of the form `Bearer <jwt>`."""
+        return self.verified_bearer(authorization).identity
+
+    def verify(self, token: str) -> Identity:
+        """The identity a valid token proves; raises an `AuthError` otherwise."""
+        return self.verified(token).identity
+
+    def verified_bearer(self, authorization: str | None) -> VerifiedToken:
+        """`verified` for an `Authorization` header value of the form `Bearer <jwt>`."""
         if not authorization or not authorization.strip():
             raise MissingTokenError
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise MalformedTokenError("not a bearer token")
-        return self.verify(token.strip())
+        return self.verified(token.strip())
 
-    def verify(self, token: str) -> Identity:
-        """The identity a valid token proves; raises an `AuthError` otherwise."""
+    def verified(self, token: str) -> VerifiedToken:
+        """Everything a valid token proves; raises an `AuthError` otherwise. Subclasses that
+        demand more of a token extend this one method."""
         claims = self._signed_claims(token)
-        self._check_times(claims)
+        expires_at = self._check_times(claims)
         self._check_issuer_and_audience(claims)
-        return self._identity(claims)
+        return VerifiedToken(self._identity(claims), expires_at, claims)
 
     def _signed_claims(self, token: str) -> dict[str, Any]:
         if not token:
@@ -162,19 +187,21 @@ class TokenVerifier:
         except JwksUnavailableError as error:
             raise SigningKeysUnavailableError from error
 
-    def _check_times(self, claims: Mapping[str, Any]) -> None:
+    def _check_times(self, claims: Mapping[str, Any]) -> int:
+        """The token's `exp`, once every time claim is a sane NumericDate that holds now."""
         now = self._clock.now().timestamp()
-        expires = _numeric(claims, "exp")
+        expires = numeric_date(claims, "exp")
         if expires is None:
             raise MissingClaimError("exp")
         if now >= expires + self._leeway:
             raise ExpiredTokenError
-        not_before = _numeric(claims, "nbf")
+        not_before = numeric_date(claims, "nbf")
         if not_before is not None and now + self._leeway < not_before:
             raise TokenNotYetValidError
-        issued = _numeric(claims, "iat")
+        issued = numeric_date(claims, "iat")
         if issued is not None and now + self._leeway < issued:
             raise TokenNotYetValidError("token issued in the future")
+        return expires
 
     def _check_issuer_and_audience(self, claims: Mapping[str, Any]) -> None:
         if self._issuer is not None:
@@ -194,33 +221,9 @@ class TokenVerifier:
             raise InvalidClaimError("token_use")
 
     def _identity(self, claims: Mapping[str, Any]) -> Identity:
-        user = _required(claims, "sub", is_valid_id)
-        tenant = _required(claims, self._profile.tenant_claim, is_valid_id)
-        email = _required(claims, "email", is_email)
-        roles: set[str] = set()
-        for name in self._profile.role_claims:
-            value = claims.get(name)
-            if value is None:
-                continue
-            if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
-                raise InvalidClaimError(name)
-            roles.update(value)
-        return Identity(user_id=user, tenant_id=tenant, email=email, roles=frozenset(roles))
-
-
-def _numeric(claims: Mapping[str, Any], name: str) -> float | None:
-    value = claims.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidClaimError(name)
-    return float(value)
-
-
-def _required(claims: Mapping[str, Any], name: str, valid: Callable[[object], bool]) -> str:
-    value = claims.get(name)
-    if value is None or value == "":
-        raise MissingClaimError(name)
-    if not valid(value):
-        raise InvalidClaimError(name)
-    return str(value)
+        return Identity(
+            user_id=required_string(claims, "sub", is_valid_id),
+            tenant_id=required_string(claims, self._profile.tenant_claim, is_valid_id),
+            email=required_string(claims, "email", is_email),
+            roles=roles_of(claims, self._profile.role_claims),
+        )

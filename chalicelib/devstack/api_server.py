@@ -9,6 +9,7 @@ free port that is known before anything is served (APP_BASE_URL needs it).
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -27,6 +28,8 @@ from chalice.local import (
 
 APP_NAME = "rapport"
 STAGE = "dev"
+# An HTTP method is an RFC 9110 token; ours are upper case.
+_METHOD = re.compile(r"[A-Z][A-Z-]{0,31}")
 # How often serve_forever checks for shutdown: often enough for Ctrl-C, rarely enough to idle.
 SHUTDOWN_POLL_SECONDS = 0.5
 
@@ -138,6 +141,14 @@ class _Handler(_ApiShapedGatewayErrors):
         super()._generic_handle()
         if self.on_write is not None and self.command not in ("GET", "HEAD", "OPTIONS"):
             self.on_write()
+
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # http.server answers a method its handler has no `do_` for with an HTML 501; every
+        # method (TRACE, QUERY, …) goes to the app, whose router answers a method no route
+        # has with the API's 405, as Chalice does deployed.
+        if name.startswith("do_") and _METHOD.fullmatch(name.removeprefix("do_")):
+            return self._generic_handle
+        raise AttributeError(name)
 
 
 def _local_server(

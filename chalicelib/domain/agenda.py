@@ -4,6 +4,10 @@ Defaults (from the guide): follow up after 7 business days, at most once, then m
 prepare questions 48 h before the interview; attend it at its start; log it 24 h after it ends;
 thank them from the moment it ends; connect on LinkedIn 2 days after the thank-you; reflect
 2 days after the interview.
+
+An action whose time falls off the calendar the agenda plans on (`moments.plannable`: an old
+event dated year 1, an interview in 9999) is left out rather than computed past the end of
+time, so an odd stored event costs that action, never the contact or its user.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from chalicelib.domain.business_days import add_business_days
+from chalicelib.domain.moments import plannable, shifted
 from chalicelib.domain.state import ContactState, Interview
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.domain.vocabulary import Action, ReplyOutcome, Status
@@ -38,7 +43,30 @@ def agenda(state: ContactState, settings: UserSettings) -> tuple[PlannedAction, 
     if not state.exists:
         return ()
     planner = _PLANNERS.get(state.status)  # type: ignore[arg-type]
-    return tuple(sorted(planner(state, settings))) if planner else ()
+    planned = planner(state, settings) if planner else []
+    return tuple(sorted(p for p in planned if _on_the_calendar(p)))
+
+
+def off_the_calendar(state: ContactState) -> tuple[str, ...]:
+    """The contact's times a reminder about it might show that lie off the calendar the agenda
+    plans on: an email shows them in the user's timezone, which cannot hold every time."""
+    interview = state.interview
+    times = {
+        "interview.starts_at": interview.starts_at if interview else None,
+        "interview.ends_at": interview.ends_at if interview else None,
+        "intro_requested_at": state.intro_requested_at,
+        "last_outreach_at": state.last_outreach_at,
+        "replied_at": state.replied_at,
+        "interview_ended_at": state.interview_ended_at,
+        "thank_you_sent_at": state.thank_you_sent_at,
+    }
+    return tuple(name for name, moment in times.items() if moment and not plannable(moment))
+
+
+def _on_the_calendar(planned: PlannedAction) -> bool:
+    return plannable(planned.due_at) and (
+        planned.expires_at is None or plannable(planned.expires_at)
+    )
 
 
 def next_action(state: ContactState, settings: UserSettings, now: datetime) -> PlannedAction | None:
@@ -93,10 +121,10 @@ def _scheduled(state: ContactState, settings: UserSettings) -> list[PlannedActio
     assert interview is not None
     planned = [
         PlannedAction(interview.starts_at, Action.ATTEND_INTERVIEW, interview.ends_at),
-        PlannedAction(interview.ends_at + LOG_AFTER, Action.LOG_INTERVIEW),
+        PlannedAction(shifted(interview.ends_at, LOG_AFTER), Action.LOG_INTERVIEW),
     ]
     if not state.prepared:
-        due = interview.starts_at - PREPARE_BEFORE
+        due = shifted(interview.starts_at, -PREPARE_BEFORE)
         planned.append(PlannedAction(due, Action.PREPARE_QUESTIONS, interview.starts_at))
     return planned
 
@@ -108,10 +136,11 @@ def _after_interview(state: ContactState, settings: UserSettings) -> list[Planne
     if state.status is Status.INTERVIEWED:
         planned.append(PlannedAction(ended, Action.SEND_THANK_YOU))
     if state.status is not Status.REFLECTED:
-        planned.append(PlannedAction(ended + REFLECT_AFTER, Action.REFLECT))
+        planned.append(PlannedAction(shifted(ended, REFLECT_AFTER), Action.REFLECT))
     if state.linkedin_connected_at is None and state.status is not Status.INTERVIEWED:
         since = state.thank_you_sent_at or ended
-        planned.append(PlannedAction(since + CONNECT_AFTER_THANK_YOU, Action.CONNECT_LINKEDIN))
+        connect = shifted(since, CONNECT_AFTER_THANK_YOU)
+        planned.append(PlannedAction(connect, Action.CONNECT_LINKEDIN))
     return planned
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import urlparse
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from chalicelib.domain.types import Email
+from chalicelib.domain.types import Email, Timestamp
 from chalicelib.domain.vocabulary import Action, Channel, ReplyOutcome, ResearchSubject, Source
 
 
@@ -31,10 +31,30 @@ Minutes = Annotated[int, Field(ge=5, le=240)]
 Question = Annotated[str, Field(min_length=1, max_length=500)]
 
 
+def _trimmed(schema: dict[str, Any]) -> None:
+    """Every text of an event is trimmed before its rules are checked, so each anchored
+    pattern of the document allows the space the value arrives with."""
+    for field in schema.get("properties", {}).values():
+        for branch in [field, *field.get("anyOf", [])]:
+            pattern = branch.get("pattern")
+            if isinstance(pattern, str) and pattern.startswith("^") and pattern.endswith("$"):
+                branch["pattern"] = r"^\s*" + pattern[1:-1] + r"\s*$"
+
+
+def _event_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    # The JSON Schema of every event and step model: its own rules, then the trimming.
+    refine = getattr(model, "refine_schema", None)
+    if refine is not None:
+        refine(schema)
+    _trimmed(schema)
+
+
 class EventData(BaseModel):
     """Base of every event's data: strict about unknown fields, immutable once made."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra=_event_schema
+    )
 
     event_type: ClassVar[str]
     schema_version: ClassVar[int] = 1
@@ -45,6 +65,10 @@ class EventData(BaseModel):
     PARTIAL: ClassVar[bool] = False
     # What an erased event holds in place of a required personal field, so it still parses.
     ERASED: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def refine_schema(cls, schema: dict[str, Any]) -> None:
+        """States in JSON Schema what a model validator of the event checks (none here)."""
 
     def to_data(self) -> dict[str, Any]:
         """The JSON data to store for this event."""
@@ -74,6 +98,25 @@ class ContactAdded(ContactDetails):
     source: Source = Source.COLD_OUTREACH
 
 
+def _changes_something_schema(schema: dict[str, Any]) -> None:
+    """`ContactUpdated._changes_something`, said in JSON Schema: at least one of its own fields
+    (a step's `type` and `at` are not changes), and never a null `name` or `source`."""
+    properties = schema.get("properties", {})
+    for required in ("name", "source"):
+        field = properties.get(required)
+        if field is None:
+            continue
+        field.pop("default", None)
+        kept = [branch for branch in field.pop("anyOf", []) if branch.get("type") != "null"]
+        if len(kept) == 1:
+            field.update(kept[0])
+    changes = [name for name in ContactUpdated.model_fields if name in properties]
+    # "Not none of them": `{"not": {}}` (no value fits) under `properties` forbids a field, so
+    # the `not` of all of them forbidden requires one. Said so rather than as an `anyOf` of
+    # `required`s, which generated clients turn into a union in place of the one model it is.
+    schema["not"] = {"properties": {name: {"not": {}} for name in changes}}
+
+
 class ContactUpdated(ContactDetails):
     event_type = "contact_updated"
     PARTIAL = True
@@ -81,6 +124,10 @@ class ContactUpdated(ContactDetails):
     ERASED = {"notes": None}
     name: Name | None = None
     source: Source | None = None
+
+    @classmethod
+    def refine_schema(cls, schema: dict[str, Any]) -> None:
+        _changes_something_schema(schema)
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
@@ -116,7 +163,7 @@ class ReplyReceived(EventData):
 
 class InterviewScheduled(EventData):
     event_type = "interview_scheduled"
-    starts_at: AwareDatetime
+    starts_at: Timestamp
     duration_minutes: Minutes = 30
     location: Short | None = None
     PERSONAL = frozenset({"location"})
@@ -125,7 +172,7 @@ class InterviewScheduled(EventData):
 class InterviewRescheduled(EventData):
     event_type = "interview_rescheduled"
     PARTIAL = True
-    starts_at: AwareDatetime
+    starts_at: Timestamp
     duration_minutes: Minutes | None = None
     location: Short | None = None
     PERSONAL = frozenset({"location"})
@@ -170,6 +217,18 @@ class LinkedinConnected(EventData):
     PERSONAL = frozenset({"profile_url"})
 
 
+def _says_something_schema(schema: dict[str, Any]) -> None:
+    """`ReflectionRecorded._says_something` in JSON Schema: one of its texts holds more than
+    space (texts are trimmed, and an empty one says nothing)."""
+    # "Not all of them blank": each field, when there, not a text with more than space (the
+    # same `not` as `contact_updated`'s, for the same reason).
+    said = {"type": "string", "pattern": r"\S"}
+    schema["not"] = {"properties": {name: {"not": said} for name in REFLECTION_TEXTS}}
+
+
+REFLECTION_TEXTS = ("career_path", "obstacles", "lessons")
+
+
 class ReflectionRecorded(EventData):
     event_type = "reflection_recorded"
     ERASED = {"lessons": "(erased)"}
@@ -178,9 +237,13 @@ class ReflectionRecorded(EventData):
     lessons: LongText | None = None
     PERSONAL = frozenset({"career_path", "obstacles", "lessons"})
 
+    @classmethod
+    def refine_schema(cls, schema: dict[str, Any]) -> None:
+        _says_something_schema(schema)
+
     @model_validator(mode="after")
     def _says_something(self) -> Self:
-        if not any((self.career_path, self.obstacles, self.lessons)):
+        if not any(getattr(self, name) for name in REFLECTION_TEXTS):
             raise ValueError("write at least one of career_path, obstacles or lessons")
         return self
 
@@ -197,7 +260,7 @@ class ReminderSent(EventData):
     event_type = "reminder_sent"
     client_may_record = False
     action: Action
-    due_at: AwareDatetime
+    due_at: Timestamp
     message_id: Short | None = None
 
 

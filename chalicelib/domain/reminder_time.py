@@ -12,12 +12,21 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain.agenda import PlannedAction
+from chalicelib.domain.moments import in_utc
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.domain.vocabulary import Action
 
 
 def send_time(planned: PlannedAction, settings: UserSettings) -> datetime:
-    """The moment the reminder for `planned` should be emailed (UTC)."""
+    """The moment the reminder for `planned` should be emailed (UTC); its due time itself when
+    the reminder hour around it is off the calendar (the agenda never plans such a time)."""
+    try:
+        return _send_time(planned, settings)
+    except OverflowError:
+        return in_utc(planned.due_at)
+
+
+def _send_time(planned: PlannedAction, settings: UserSettings) -> datetime:
     zone = ZoneInfo(settings.timezone)
     due_local = planned.due_at.astimezone(zone)
     at_hour = _at_reminder_hour(due_local.date(), settings.reminder_hour, zone)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from chalicelib.domain import events as ev
 from chalicelib.domain.errors import StepNotAllowedError
+from chalicelib.domain.moments import in_utc
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.vocabulary import Status
 
@@ -66,8 +68,12 @@ _ALLOWED: dict[type[ev.EventData], tuple[frozenset[Status], str]] = {
 }
 
 
-def check_allowed(state: ContactState, data: ev.EventData) -> None:
-    """Raises StepNotAllowedError, with the reason, when `data` does not fit `state` now."""
+def check_allowed(state: ContactState, data: ev.EventData, at: datetime | None = None) -> None:
+    """Raises StepNotAllowedError, with the reason, when `data` does not fit `state` now.
+
+    `at` is when the step happened (its `at`, default now); without it, only the order of
+    steps is checked, not whether their dates can be true.
+    """
     if isinstance(data, ev.ContactAdded):
         if state.status is not None:
             raise StepNotAllowedError("this contact already exists")
@@ -82,6 +88,26 @@ def check_allowed(state: ContactState, data: ev.EventData) -> None:
     extra = _EXTRA.get(type(data))
     if extra is not None:
         extra(state, data)
+    if at is not None and isinstance(data, ev.InterviewCompleted):
+        _completed_after_start(state, at)
+
+
+def _completed_after_start(state: ContactState, at: datetime) -> None:
+    # An interview logged as done before it began cannot be true; most often the date is a
+    # typo, or the interview was moved and the move was never recorded.
+    interview = state.interview
+    if interview is not None and at < interview.starts_at:
+        raise StepNotAllowedError(
+            f"the interview starts {_when(interview.starts_at, at)}: log it after it happened, "
+            "or reschedule it"
+        )
+
+
+def _when(moment: datetime, reference: datetime) -> str:
+    """`Fri 4 Dec 15:00 UTC`, with the year when it is not the year of `reference`."""
+    utc, year = in_utc(moment), in_utc(reference).year
+    day = f"{utc:%a} {utc.day} {utc:%b}" + ("" if utc.year == year else f" {utc.year}")
+    return f"{day} {utc:%H:%M} UTC"
 
 
 def _follow_up(state: ContactState, data: ev.EventData) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chalicelib.domain.events import EventData
+from chalicelib.domain.moments import shifted
 from chalicelib.domain.vocabulary import Action, ReplyOutcome, ResearchSubject, Source, Status
 
 
@@ -28,7 +29,7 @@ class Interview:
 
     @property
     def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+        return shifted(self.starts_at, timedelta(minutes=self.duration_minutes))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 Both stores keep these very items (the in-memory one in a dict), so the fake cannot drift
 from DynamoDB in what survives a round trip: `data` is a JSON string, times are whole UTC
 strings, and idempotency expiry is whole epoch seconds, as the table's TTL needs.
+(The claims of keys, in their users' partitions, are laid out in `key_claims.py`.)
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ Item = dict[str, dict[str, str]]
 
 # DynamoDB's TransactWriteItems takes at most 100 actions.
 MAX_ITEMS_PER_APPEND = 100
+# An idempotent append writes two items beside its events: the record and its key's claim.
+IDEMPOTENCY_ITEMS = 2
 EVENT_PREFIX = "E#"
 IDEMPOTENCY_PREFIX = "I#"
 LAST_EVENT_SORT_KEY = f"{EVENT_PREFIX}{'9' * 10}"
@@ -66,11 +69,11 @@ def stamp(
         raise ValueError("an append needs at least one event")
     if expected_version < 0:
         raise ValueError(f"expected_version must be >= 0, got {expected_version}")
-    items = len(events) + (1 if with_idempotency else 0)
+    items = len(events) + (IDEMPOTENCY_ITEMS if with_idempotency else 0)
     if items > MAX_ITEMS_PER_APPEND:
         raise ValueError(
             f"an append writes at most {MAX_ITEMS_PER_APPEND} items "
-            f"(events plus an idempotency record), got {items}"
+            f"(events plus an idempotency record and its key's claim), got {items}"
         )
     recorded = _utc(recorded_at, "recorded_at")
     return [

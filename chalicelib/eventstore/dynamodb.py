@@ -1,7 +1,9 @@
 """The event store on DynamoDB: one partition per contact stream, conditional writes as the lock.
 
 Events sit at `E#{version:010d}` and idempotency records at `I#{user}#{key}` in the same
-partition, so a command's one Query returns both, and one transaction writes both.
+partition, so a command's one Query returns both, and one transaction writes both, together
+with the claim of the record's key in the user's own partition (`key_claims.py`): the claim's
+condition is what keeps one key to one request across all the user's contacts.
 """
 
 from __future__ import annotations
@@ -15,16 +17,19 @@ from botocore.exceptions import ClientError
 from chalicelib.dynamo.errors import (
     CONDITION_FAILED,
     CONFLICT,
+    NO_REASON,
     cancellation_reasons,
     is_condition_failure,
     lost_race,
 )
 from chalicelib.dynamo.pages import query_items
-from chalicelib.eventstore import codec
+from chalicelib.eventstore import codec, key_claims
 from chalicelib.eventstore.port import (
     ConcurrencyError,
     DuplicateRequestError,
     IdempotencyRecord,
+    KeyClaim,
+    KeyClaimedError,
     LoadedStream,
     NewEvent,
     StoredEvent,
@@ -33,8 +38,11 @@ from chalicelib.eventstore.port import (
 
 # The optimistic lock: a version can be written once. Never a silent overwrite.
 _NEW_ITEM = "attribute_not_exists(SK)"
-# An idempotency key stays taken until its record expires; TTL deletion may lag by days.
+# An idempotency key stays taken until its record expires; TTL deletion may lag by days. The
+# record on the stream and the claim in the user's partition carry the same condition.
 _FREE_OR_EXPIRED = "attribute_not_exists(SK) OR expires_at <= :now"
+# Erasure frees a key only while the claim is still the erased request's own.
+_CLAIMED_BY = "request_hash = :hash"
 
 
 class DynamoDBEventStore:
@@ -90,18 +98,30 @@ class DynamoDBEventStore:
             self._put_event(puts[0], expected_version)
             return stored
         if idempotency is not None:
-            puts.append(
-                {
-                    "TableName": self._table,
-                    "Item": codec.idempotency_item(stream, idempotency),
-                    "ConditionExpression": _FREE_OR_EXPIRED,
-                    "ExpressionAttributeValues": {
-                        ":now": {"N": str(codec.epoch_seconds(recorded_at))}
-                    },
-                }
-            )
-        self._transact(puts, event_count=len(stored), expected_version=expected_version)
+            now = {":now": {"N": str(codec.epoch_seconds(recorded_at))}}
+            for item in (
+                codec.idempotency_item(stream, idempotency),
+                key_claims.claim_item(stream.tenant_id, idempotency),
+            ):
+                puts.append(
+                    {
+                        "TableName": self._table,
+                        "Item": item,
+                        "ConditionExpression": _FREE_OR_EXPIRED,
+                        "ExpressionAttributeValues": now,
+                    }
+                )
+        key = idempotency.key if idempotency else None
+        self._transact(puts, event_count=len(stored), expected_version=expected_version, key=key)
         return stored
+
+    def key_claim(self, tenant_id: str, user_id: str, key: str) -> KeyClaim | None:
+        item = self._client.get_item(
+            TableName=self._table,
+            Key=key_claims.claim_key(tenant_id, user_id, key),
+            ConsistentRead=True,
+        ).get("Item")
+        return key_claims.decode_claim(item) if item else None
 
     def redact(self, stream: StreamId, replacements: dict[int, dict[str, Any]]) -> None:
         """Checks every version first, then updates each event and deletes each record.
@@ -124,8 +144,24 @@ class DynamoDBEventStore:
                 ExpressionAttributeValues={":data": codec.encoded_data(data)},
             )
         for record in loaded.idempotency:
+            # The claim first: a rerun after a failure finds the record and frees it again.
+            self._free_claim(stream.tenant_id, record)
             sort_key = codec.idempotency_sort_key(record.user_id, record.key)
             self._client.delete_item(TableName=self._table, Key={"PK": pk, "SK": {"S": sort_key}})
+
+    def _free_claim(self, tenant_id: str, record: IdempotencyRecord) -> None:
+        """Deletes the claim of an erased request's key, unless another request took it since
+        (records written before claims existed have none: nothing to delete)."""
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key=key_claims.claim_key(tenant_id, record.user_id, record.key),
+                ConditionExpression=_CLAIMED_BY,
+                ExpressionAttributeValues={":hash": {"S": record.request_hash}},
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
 
     def _query(self, condition: str, values: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Every page of a strongly consistent Query: one request unless past 1 MB."""
@@ -146,7 +182,12 @@ class DynamoDBEventStore:
             raise ConcurrencyError(f"stream moved past v{expected_version}") from error
 
     def _transact(
-        self, puts: list[dict[str, Any]], *, event_count: int, expected_version: int
+        self,
+        puts: list[dict[str, Any]],
+        *,
+        event_count: int,
+        expected_version: int,
+        key: str | None,
     ) -> None:
         try:
             self._client.transact_write_items(TransactItems=[{"Put": put} for put in puts])
@@ -154,11 +195,14 @@ class DynamoDBEventStore:
             reasons = cancellation_reasons(error)
             if reasons is None:
                 raise
-            # Reasons come in item order: the events first, then the idempotency record.
+            # Reasons come in item order: the events, then the idempotency record and the claim.
             if lost_race(error, slice(event_count)):
                 raise ConcurrencyError(f"stream moved past v{expected_version}") from error
-            if reasons[event_count:] == (CONDITION_FAILED,):
-                raise DuplicateRequestError("a live idempotency record has this key") from error
-            if reasons[event_count:] == (CONFLICT,):
+            record, claim = (*reasons[event_count:], NO_REASON, NO_REASON)[:2]
+            if CONFLICT in (record, claim):
                 raise ConcurrencyError("another write holds this idempotency key") from error
+            if record == CONDITION_FAILED:
+                raise DuplicateRequestError("a live idempotency record has this key") from error
+            if claim == CONDITION_FAILED and key is not None:
+                raise KeyClaimedError(key) from error
             raise

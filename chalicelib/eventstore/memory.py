@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from chalicelib.eventstore import codec
+from chalicelib.eventstore import codec, key_claims
 from chalicelib.eventstore.port import (
     ConcurrencyError,
     DuplicateRequestError,
     IdempotencyRecord,
+    KeyClaim,
+    KeyClaimedError,
     LoadedStream,
     NewEvent,
     StoredEvent,
@@ -24,7 +26,8 @@ from chalicelib.eventstore.port import (
 
 
 class InMemoryEventStore:
-    """Streams as `{partition key: {sort key: item}}`, safe to share between threads."""
+    """Streams (and users' key claims) as `{partition key: {sort key: item}}`, safe to share
+    between threads."""
 
     def __init__(self) -> None:
         self._partitions: dict[str, dict[str, codec.Item]] = {}
@@ -72,15 +75,24 @@ class InMemoryEventStore:
         items = [codec.event_item(event) for event in stored]
         pk = codec.partition_key(stream)
         with self._lock:
-            partition = self._partitions.setdefault(pk, {})
+            partition = self._partitions.get(pk, {})
             if any(item["SK"]["S"] in partition for item in items):
                 raise ConcurrencyError(f"{pk} already has an event after v{expected_version}")
             if idempotency is not None:
-                record_item = codec.idempotency_item(stream, idempotency)
-                self._check_replaceable(partition, record_item, recorded_at)
-                items.append(record_item)
-            partition.update((item["SK"]["S"], item) for item in items)
+                record = codec.idempotency_item(stream, idempotency)
+                claim = key_claims.claim_item(stream.tenant_id, idempotency)
+                if self._is_live(record, recorded_at):
+                    raise DuplicateRequestError(f"{pk} has a live record for this key")
+                if self._is_live(claim, recorded_at):
+                    raise KeyClaimedError(idempotency.key)
+                items += [record, claim]
+            for item in items:
+                self._partitions.setdefault(item["PK"]["S"], {})[item["SK"]["S"]] = item
         return stored
+
+    def key_claim(self, tenant_id: str, user_id: str, key: str) -> KeyClaim | None:
+        found = self._item(key_claims.claim_key(tenant_id, user_id, key))
+        return key_claims.decode_claim(found) if found else None
 
     def redact(self, stream: StreamId, replacements: dict[int, dict[str, Any]]) -> None:
         pk = codec.partition_key(stream)
@@ -93,12 +105,23 @@ class InMemoryEventStore:
                 sort_key = codec.event_sort_key(version)
                 partition[sort_key] = {**partition[sort_key], "data": codec.encoded_data(data)}
             for sort_key in [sk for sk in partition if sk.startswith(codec.IDEMPOTENCY_PREFIX)]:
-                del partition[sort_key]
+                record = partition.pop(sort_key)
+                self._free_claim(stream.tenant_id, record)
 
-    @staticmethod
-    def _check_replaceable(
-        partition: dict[str, codec.Item], record_item: codec.Item, now: datetime
-    ) -> None:
-        existing = partition.get(record_item["SK"]["S"])
-        if existing is not None and int(existing["expires_at"]["N"]) > codec.epoch_seconds(now):
-            raise DuplicateRequestError(f"a live record exists at {record_item['SK']['S']}")
+    def _free_claim(self, tenant_id: str, record: codec.Item) -> None:
+        """The claim of an erased request's key goes, unless another request took it since."""
+        key = key_claims.claim_key(tenant_id, record["user_id"]["S"], record["key"]["S"])
+        claims = self._partitions.get(key["PK"]["S"], {})
+        claim = claims.get(key["SK"]["S"])
+        if claim is not None and claim["request_hash"] == record["request_hash"]:
+            del claims[key["SK"]["S"]]
+
+    def _item(self, key: codec.Item) -> codec.Item | None:
+        with self._lock:
+            return self._partitions.get(key["PK"]["S"], {}).get(key["SK"]["S"])
+
+    def _is_live(self, item: codec.Item, now: datetime) -> bool:
+        """Whether a live item holds this key: the opposite of DynamoDB's condition
+        `attribute_not_exists(SK) OR expires_at <= :now` (called under the lock)."""
+        existing = self._partitions.get(item["PK"]["S"], {}).get(item["SK"]["S"])
+        return existing is not None and int(existing["expires_at"]["N"]) > codec.epoch_seconds(now)

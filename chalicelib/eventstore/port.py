@@ -3,6 +3,11 @@
 A stream is one contact's history. Events are plain data here (type, schema version, a JSON
 dict); turning them into domain models is the application's job, so the store never changes
 when an event's schema does.
+
+An `Idempotency-Key` is the user's, across all their contacts and every POST: the append that
+keeps a request's first answer beside the events (`IdempotencyRecord`, where the command's one
+load finds it for a replay) also claims the key for the user (`KeyClaim`) in the same atomic
+write, so no two requests can ever both own one key.
 """
 
 from __future__ import annotations
@@ -73,6 +78,25 @@ class IdempotencyRecord:
 
 
 @dataclass(frozen=True)
+class KeyClaim:
+    """Which request took a user's `Idempotency-Key`, until when.
+
+    It holds no answer (the stream's record does), so erasing a contact leaves nothing personal
+    in it; a request's hash alone tells "the same request again" from "another request".
+    """
+
+    tenant_id: str
+    user_id: str
+    key: str
+    request_hash: str
+    expires_at: datetime
+
+    def is_expired(self, now: datetime) -> bool:
+        """True once another request may take the key (the same boundary as a record's)."""
+        return self.expires_at <= now
+
+
+@dataclass(frozen=True)
 class LoadedStream:
     """A stream read for a command: its events and every idempotency record kept beside them.
 
@@ -107,6 +131,15 @@ class DuplicateRequestError(EventStoreError):
     """An idempotency record for this key was written concurrently: reload and replay it."""
 
 
+class KeyClaimedError(EventStoreError):
+    """Another request holds a live claim on the user's key (on another stream): nothing was
+    written, and this request must not reuse the key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"another request holds a live claim on the key {key!r}")
+        self.key = key
+
+
 class EventStore(Protocol):
     """Appends to and reads contact streams, with an optimistic version check."""
 
@@ -132,10 +165,18 @@ class EventStore(Protocol):
 
         The lock is "no event exists yet at the versions written", so `expected_version` must
         come from a `load`/`read` of this stream. An idempotency record is written in the same
-        atomic step; a live record under the same key raises DuplicateRequestError.
+        atomic step, with the claim of its key for its user across the tenant. Errors, in this
+        order of precedence: ConcurrencyError (the stream moved on, or another transaction held
+        an item), DuplicateRequestError (a live record under the key on this stream),
+        KeyClaimedError (a live claim on the key by a request elsewhere).
         """
         ...
 
+    def key_claim(self, tenant_id: str, user_id: str, key: str) -> KeyClaim | None:
+        """The claim on a user's key, expired or not, in one strongly consistent read."""
+        ...
+
     def redact(self, stream: StreamId, replacements: dict[int, dict[str, Any]]) -> None:
-        """Erasure only: overwrites the data of the given versions and drops idempotency records."""
+        """Erasure only: overwrites the data of the given versions, drops the stream's
+        idempotency records (their answers hold personal data) and frees the keys they claimed."""
         ...

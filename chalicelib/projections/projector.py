@@ -15,7 +15,12 @@ its condition, so stale settings can never overwrite fresh ones.
 
 Failures are per contact: `handle` reports the records of the contacts it could not project as
 `batchItemFailures` (Lambda then retries from the lowest one; what succeeded is skipped cheaply on
-redelivery). Chalice's `on_dynamodb_record` returns the handler's value to Lambda untouched, so
+redelivery). A stream that cannot be folded or projected at all (an event that no longer parses)
+is different: a retry reads the same events and fails the same way, and would only hold up the
+shard until Lambda set the records aside, its user's settings change among them. So it is logged
+by its key and skipped, its read models left as they were, and `verify-projections` names it.
+
+Chalice's `on_dynamodb_record` returns the handler's value to Lambda untouched, so
 no Powertools `BatchProcessor` is needed; that processor works record by record, which would
 fold a contact once per record instead of once per batch.
 """
@@ -31,9 +36,9 @@ from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
 from chalicelib.projections import dashboard as dash
 from chalicelib.projections.doorbells import ContactBell, Doorbell, MalformedRecordError, doorbell
-from chalicelib.projections.projection import project, reminders_of, settings_fingerprint
+from chalicelib.projections.poison import UnprojectableStreamError, projected
+from chalicelib.projections.projection import reminders_of, settings_fingerprint
 from chalicelib.retry import RetryPolicy
-from chalicelib.service.history import state_of
 from chalicelib.service.user_settings_port import SettingsRepository
 from chalicelib.viewstore.model import ContactView, Contribution, Dashboard, DashboardKey
 from chalicelib.viewstore.port import DashboardWrite, LostRaceError, ViewStore, ViewWrite
@@ -48,6 +53,15 @@ class ProjectorError(Exception):
 
 class ProjectionConflictError(ProjectorError):
     """Other projectors kept moving this contact's view; the record is retried later."""
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What projecting a user's contacts left undone: `failed` may succeed on a retry,
+    `skipped` cannot be projected at all (each logged with its key)."""
+
+    failed: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,24 +112,28 @@ class Projector:
         view = self._views.get_views(tenant_id, user_id, [contact_id]).get(contact_id)
         self._project(StreamId(tenant_id, contact_id), view, self._settings_of(tenant_id, user_id))
 
-    def project_contacts(self, tenant_id: str, user_id: str, contact_ids: Iterable[str]) -> None:
-        """Brings several contacts of one user up to date, reading the settings once (rebuild)."""
-        failed = self._project_user(tenant_id, user_id, _UserWork(dict.fromkeys(contact_ids, 0)))
-        if failed:
-            raise ProjectorError(f"could not project {sorted(failed)} of {tenant_id}/{user_id}")
+    def project_contacts(
+        self, tenant_id: str, user_id: str, contact_ids: Iterable[str]
+    ) -> tuple[str, ...]:
+        """Brings several contacts of one user up to date, reading the settings once (rebuild);
+        the contacts that cannot be projected at all are skipped and returned."""
+        done = self._project_user(tenant_id, user_id, _UserWork(dict.fromkeys(contact_ids, 0)))
+        if done.failed:
+            raise ProjectorError(f"could not project {list(done.failed)} of {tenant_id}/{user_id}")
+        return done.skipped
 
     def _records_failed(self, tenant_id: str, user_id: str, work: _UserWork) -> list[str]:
         """The sequence numbers of this user's records that could not be projected."""
         try:
-            failed = self._project_user(tenant_id, user_id, work)
+            done = self._project_user(tenant_id, user_id, work)
         except Exception:
             logger.exception("could not read the views or settings of %s/%s", tenant_id, user_id)
             return [*work.settings_records, *(s for r in work.records.values() for s in r)]
         # A contact re-projected only for a settings change fails the settings record.
-        return [s for c in failed for s in work.records.get(c) or work.settings_records]
+        return [s for c in done.failed for s in work.records.get(c) or work.settings_records]
 
-    def _project_user(self, tenant_id: str, user_id: str, work: _UserWork) -> list[str]:
-        """The contacts that could not be projected (each failure logged with its key)."""
+    def _project_user(self, tenant_id: str, user_id: str, work: _UserWork) -> _Outcome:
+        """The contacts left undone, each failure logged with its key."""
         if work.settings_records:
             views = self._views.user_views(tenant_id, user_id)
         else:
@@ -123,16 +141,25 @@ class Projector:
         settings = self._settings_of(tenant_id, user_id)
         fingerprint = settings_fingerprint(settings)
         failed: list[str] = []
+        skipped: list[str] = []
         for contact_id in sorted({*work.contacts, *(views if work.settings_records else ())}):
             view = views.get(contact_id)
             if view is not None and view.is_current(work.contacts.get(contact_id, 0), fingerprint):
                 continue
             try:
                 self._project(StreamId(tenant_id, contact_id), view, settings)
+            except UnprojectableStreamError as error:
+                logger.error(
+                    "skipped T#%s#C#%s, its read models left as they were: %s",
+                    tenant_id,
+                    contact_id,
+                    error.reason,
+                )
+                skipped.append(contact_id)
             except Exception:
                 logger.exception("could not project T#%s#C#%s", tenant_id, contact_id)
                 failed.append(contact_id)
-        return failed
+        return _Outcome(tuple(failed), tuple(skipped))
 
     def _batched_views(
         self, tenant_id: str, user_id: str, contact_ids: Sequence[str]
@@ -148,7 +175,7 @@ class Projector:
             events = self._store.read(stream)
             if not events:
                 return
-            new = project(stream.tenant_id, state_of(stream.contact_id, events), settings)
+            new = projected(stream, events, settings)
             if view is not None and view.is_current(new.version, new.fingerprint):
                 return
             try:

@@ -7,6 +7,9 @@ rebuild and the stream path cannot disagree. Run it while the projector is quiet
 or the event source mapping disabled): a live projection between the clear and the replay
 could move a dashboard that was just cleared. `verify-projections` afterwards tells whether it
 did.
+
+A stream that cannot be projected costs only itself: the rebuild reports it and carries on
+with every other contact and user, and `verify-projections` names it too.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any, TypeVar
 
 from chalicelib.projections import dashboard as dash
 from chalicelib.projections.projector import Projector
-from chalicelib.projections.replay import EventsSnapshot, expected_models
+from chalicelib.projections.replay import EventsSnapshot, expectation
 from chalicelib.timefmt import iso
 from chalicelib.viewstore.model import DashboardKey, ReminderKey
 from chalicelib.viewstore.port import Snapshot, ViewStore
@@ -30,6 +33,8 @@ Key = TypeVar("Key")
 class RebuildReport:
     deleted: int
     contacts: int
+    # `tenant/contact` of each stream that cannot be projected, so has no read models now.
+    skipped: tuple[str, ...] = ()
 
 
 def rebuild(
@@ -37,14 +42,22 @@ def rebuild(
 ) -> RebuildReport:
     """Clears the tenant's (or every) read model, then projects every stream again."""
     deleted = views.clear(tenant_id)
+    skipped: list[str] = []
     for (tenant, owner), contact_ids in events.owners().items():
-        projector.project_contacts(tenant, owner, contact_ids)
-    return RebuildReport(deleted=deleted, contacts=len(events.streams))
+        skipped += (f"{tenant}/{c}" for c in projector.project_contacts(tenant, owner, contact_ids))
+    return RebuildReport(deleted=deleted, contacts=len(events.streams), skipped=tuple(skipped))
 
 
 def verify(events: EventsSnapshot, views: ViewStore, due_shards: int) -> list[str]:
-    """Every difference between the read models and a fresh fold, as lines for a person."""
-    return differences(expected_models(events, due_shards), views.snapshot())
+    """Every difference between the read models and a fresh fold, as lines for a person; a
+    stream that cannot be folded is one line naming it and why."""
+    found = views.snapshot()
+    expected = expectation(events, due_shards, found)
+    lines = [
+        f"cannot fold stream {stream.tenant_id}/{stream.contact_id}: {reason}"
+        for stream, reason in sorted(expected.unprojectable.items(), key=lambda s: str(s[0]))
+    ]
+    return lines + differences(expected.models, found)
 
 
 def differences(expected: Snapshot, actual: Snapshot) -> list[str]:

@@ -4,6 +4,12 @@ A claim is taken before sending and only a send that surely failed gives it back
 sweeps at once, or a retried sweep, never email the same reminder twice. A sweep that crashed
 mid-send leaves its claim `claimed`; after `stuck_after` the reminder is recorded as sent
 without sending it again, since a second copy is worse than a missing one.
+
+A refused email (`MailRejectedError`: SES rejected the address or message, or no valid message
+could be built for it) surely left nothing: its claims go back at once, nothing is recorded as
+sent, and the sweep counts it as `refused` in its report and log line, with a warning naming
+the user. The reminders stay due, so every later sweep tries again and reports the refusal
+again until the user's address changes (a new address takes effect only once confirmed).
 """
 
 from __future__ import annotations
@@ -17,7 +23,12 @@ from chalicelib.domain.events import ReminderSent
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
 from chalicelib.reminders.digest import Recipient, digest, reminder_item
-from chalicelib.reminders.mailer import Mailer, MailSendError, MailThrottledError
+from chalicelib.reminders.mailer import (
+    Mailer,
+    MailRejectedError,
+    MailSendError,
+    MailThrottledError,
+)
 from chalicelib.reminders.render import RenderedEmail, render_digest
 from chalicelib.reminders.sent_log import SentLog
 from chalicelib.reminders.sweep_report import Candidate, SweepConfig, SweepReport
@@ -91,8 +102,8 @@ class Delivery:
         sweep_id: str,
         report: SweepReport,
     ) -> str | None:
-        """Sends one digest. Throttled or refused, it surely left nothing: the claims go back
-        for a retry. Any other error leaves them held, because the email may have left."""
+        """Sends one digest. Throttled, failed or refused, it surely left nothing: the claims go
+        back for a retry. Any other error leaves them held, because the email may have left."""
         try:
             link, rendered = self._compose(user, settings, to_send, report.now)
         except Exception:
@@ -101,6 +112,17 @@ class Delivery:
         assert settings.email is not None
         try:
             message_id = self._mailer.send(settings.email, rendered, link)
+        except MailRejectedError as error:
+            logger.warning(
+                "reminder email to user %s refused, %d reminders not sent; released for the "
+                "next sweep, which tries again: %s",
+                user,
+                len(to_send),
+                error,
+            )
+            self._release(to_send, sweep_id)
+            report.refused += len(to_send)
+            return None
         except (MailThrottledError, MailSendError) as error:
             logger.warning("reminder email to %s not sent, retrying next sweep: %s", user, error)
             self._release(to_send, sweep_id)

@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from chalicelib.domain.agenda import PlannedAction
+from chalicelib.domain.moments import shifted
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.types import Email, Timestamp, is_time_zone
 from chalicelib.domain.user_settings import UserSettings
@@ -51,7 +52,8 @@ class InterviewDetails(_Frozen):
 
     @property
     def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+        # Saturates, as the agenda does: an interview stored at the end of time still shows.
+        return shifted(self.starts_at, timedelta(minutes=self.duration_minutes))
 
 
 class ResearchNote(_Frozen):

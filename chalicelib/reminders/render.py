@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from chalicelib.reminders.digest import Digest, ReminderItem
+from chalicelib.reminders.headers import body_text, header_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -66,13 +67,31 @@ def _environment() -> Environment:
 
 
 def render_digest(digest: Digest) -> RenderedEmail:
-    """Renders one email listing every due step of the digest."""
+    """Renders one email listing every due step of the digest. Names and notes are user
+    input: the subject keeps no control or format character (a header is one line), and the
+    parts none but line breaks and tabs."""
     env = _environment()
     context = _context(digest)
-    subject = " ".join(env.get_template("subject.txt").render(context).split())
+    subject = header_text(env.get_template("subject.txt").render(context))
     text = env.get_template("digest.txt").render(context)
     html = env.get_template("digest.html").render(context, subject=subject)
-    return RenderedEmail(subject=subject, text=_tidy_text(text), html=html.strip() + "\n")
+    return _email(subject, text, html)
+
+
+def render_confirmation(address: str, link: str, hours: int) -> RenderedEmail:
+    """The email that asks whoever reads `address` to confirm it as the reminder address."""
+    env = _environment()
+    context = {"address": address, "link": link, "hours": hours}
+    subject = header_text(env.get_template("confirm_email_subject.txt").render(context))
+    text = env.get_template("confirm_email.txt").render(context)
+    html = env.get_template("confirm_email.html").render(context, subject=subject)
+    return _email(subject, text, html)
+
+
+def _email(subject: str, text: str, html: str) -> RenderedEmail:
+    return RenderedEmail(
+        subject=subject, text=_tidy_text(body_text(text)), html=body_text(html).strip() + "\n"
+    )
 
 
 def _context(digest: Digest) -> dict[str, Any]:

@@ -3,6 +3,10 @@
 The index only nominates (it is eventually consistent, and keyed with the settings of its
 last projection); the contact's events and the user's current settings decide (`judge`, a pure
 function). Delivery, at most once per reminder, is `Delivery`'s job.
+
+Trouble is kept as small as it can be: a contact that cannot be read, folded or judged, or whose
+times an email could not show, is logged and skipped, and the user's other contacts go out; a
+user whose sweep fails costs only that user.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from chalicelib.clock import Clock
-from chalicelib.domain.agenda import PlannedAction, agenda, expired
+from chalicelib.domain.agenda import PlannedAction, agenda, expired, off_the_calendar
 from chalicelib.domain.reminder_time import send_time
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
@@ -105,11 +109,20 @@ class ReminderSweep:
         the index."""
         due: list[Candidate] = []
         states: dict[StreamId, ContactState] = {}
+        skipped: set[StreamId] = set()
         for reminder in reminders:
             stream = StreamId(reminder.tenant_id, reminder.contact_id)
-            if stream not in states:
-                states[stream] = state_of(stream.contact_id, self._store.load(stream).events)
-            judgement = judge(states[stream], reminder, settings, report.now)
+            if stream in skipped:
+                continue
+            try:
+                state = states[stream] if stream in states else self._fresh_state(stream)
+                judgement = judge(state, reminder, settings, report.now)
+            except Exception as error:
+                _skipped(stream, error)
+                skipped.add(stream)
+                report.skipped_contacts += 1
+                continue
+            states[stream] = state
             if judgement.verdict is Verdict.SEND:
                 assert judgement.planned is not None
                 assert judgement.send_at is not None
@@ -119,6 +132,31 @@ class ReminderSweep:
             elif judgement.verdict is Verdict.EXPIRED and not report.dry_run:
                 report.dropped += int(self._views.drop_due(reminder))
         return due
+
+    def _fresh_state(self, stream: StreamId) -> ContactState:
+        state = state_of(stream.contact_id, self._store.load(stream).events)
+        odd = off_the_calendar(state)
+        if odd:
+            # The email shows these in the user's timezone, and rendering them would fail
+            # the whole digest: the other contacts' reminders with it.
+            raise OffTheCalendarError(f"it has times no email can show: {', '.join(odd)}")
+        return state
+
+
+def _skipped(stream: StreamId, error: Exception) -> None:
+    key = f"T#{stream.tenant_id}#C#{stream.contact_id}"
+    if isinstance(error, OffTheCalendarError):
+        logger.error("reminder sweep skipped contact %s: %s", key, error)
+    else:
+        logger.exception("reminder sweep skipped contact %s, which it could not judge", key)
+
+
+class SweepError(Exception):
+    """Base of the sweep's errors."""
+
+
+class OffTheCalendarError(SweepError):
+    """A contact's stored times lie off the calendar (year 1, year 9999): not remindable."""
 
 
 class Verdict(StrEnum):

@@ -81,6 +81,9 @@ class SweepReport:
     emails: int = 0
     # Sends that failed and will be retried by the next sweep.
     failed: int = 0
+    # Reminders whose email the mail service refused (the address or the message) or that no
+    # valid email could be built for: released, never recorded as sent, tried again next sweep.
+    refused: int = 0
     # `reminder_sent` events appended (for sends of this sweep or of an interrupted one).
     recorded: int = 0
     # Due in the index but claimed by a sweep still running.
@@ -91,6 +94,8 @@ class SweepReport:
     silent_users: int = 0
     # Users another sweep was working on at the same time.
     busy_users: int = 0
+    # Contacts that could not be read, folded or shown (each logged); the rest went on.
+    skipped_contacts: int = 0
     errors: int = 0
 
     def line(self) -> str:
@@ -99,7 +104,8 @@ class SweepReport:
         kind = "dry run" if self.dry_run else "sweep"
         return (
             f"reminder {kind} as of {iso(self.now)}: {len(self.sent)} sent in {self.emails} "
-            f"emails, {skipped} skipped, {self.failed + self.errors} failed"
+            f"emails, {skipped} skipped, {self.refused} refused, "
+            f"{self.failed + self.errors + self.skipped_contacts} failed"
         )
 
     def summary(self) -> dict[str, Any]:
@@ -110,10 +116,12 @@ class SweepReport:
             "emails": self.emails,
             "reminders_sent": len(self.sent),
             "failed": self.failed,
+            "refused": self.refused,
             "recorded": self.recorded,
             "in_flight": self.in_flight,
             "dropped": self.dropped,
             "silent_users": self.silent_users,
             "busy_users": self.busy_users,
+            "skipped_contacts": self.skipped_contacts,
             "errors": self.errors,
         }

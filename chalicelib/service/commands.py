@@ -3,18 +3,22 @@
 A command costs one strongly consistent Query and one write. A lost race reloads and decides
 again (the winner may have made the step pointless), a few times, then gives up with
 WriteConflictError. Each command returns a `CommandResult`; the HTTP edge decides how to answer.
+With an `Idempotency-Key` the write also claims the key for the user (`service/idempotency.py`):
+a key another request holds fails that write, and a refused step reads the claim to say so.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Protocol
 
 from chalicelib.clock import Clock
 from chalicelib.domain import events as ev
+from chalicelib.domain.errors import DomainError
 from chalicelib.domain.fold import evolve
 from chalicelib.domain.rules import check_allowed
 from chalicelib.domain.state import ContactState, Envelope
@@ -24,6 +28,7 @@ from chalicelib.eventstore.port import (
     ConcurrencyError,
     DuplicateRequestError,
     EventStore,
+    KeyClaimedError,
     LoadedStream,
     StreamId,
 )
@@ -38,6 +43,8 @@ from chalicelib.service.idempotency import (
     IdempotencyRequest,
     contact_id_for_key,
     earlier_result,
+    key_reused,
+    refuse_if_claimed_by_another,
 )
 from chalicelib.service.presenter import contact_public
 from chalicelib.service.results import CommandResult, EventRef
@@ -121,12 +128,9 @@ class ContactCommands:
             replay = self._replay(loaded, caller, idempotency)
             if replay is not None:
                 return replay
-            state = state_of(contact_id, loaded.events)
-            if not state.exists or state.owner_id != caller.user_id:
-                raise ContactNotFoundError(contact_id)
-            if if_match is not None and if_match != state.version:
-                raise VersionMismatchError(if_match, state.version)
-            check_allowed(state, data)
+            with self._key_decides_first(caller, idempotency):
+                at = occurred_at or self._clock.now()
+                state = _allowed(caller, contact_id, loaded, data, if_match, at)
             result = self._try_append(caller, stream, state, data, occurred_at, idempotency)
             if result is not None:
                 return result
@@ -139,6 +143,20 @@ class ContactCommands:
         self, loaded: LoadedStream, caller: Caller, idempotency: IdempotencyRequest | None
     ) -> CommandResult | None:
         return earlier_result(loaded, caller.user_id, idempotency, self._clock.now())
+
+    @contextmanager
+    def _key_decides_first(
+        self, caller: Caller, idempotency: IdempotencyRequest | None
+    ) -> Iterator[None]:
+        """A refused step writes nothing, so only a refusal reads its key's claim (one GetItem):
+        a key another request holds is the answer then, as it would have been at the write."""
+        try:
+            yield
+        except (ContactNotFoundError, VersionMismatchError, DomainError):
+            if idempotency is not None:
+                claim = self._store.key_claim(caller.tenant_id, caller.user_id, idempotency.key)
+                refuse_if_claimed_by_another(claim, idempotency, self._clock.now())
+            raise
 
     def _try_append(
         self,
@@ -170,6 +188,8 @@ class ContactCommands:
             )
         except (ConcurrencyError, DuplicateRequestError):
             return None
+        except KeyClaimedError as error:
+            raise key_reused(error.key) from None
         return result
 
     def _remembered_settings(self, caller: Caller) -> UserSettings:
@@ -181,6 +201,25 @@ class ContactCommands:
     def _user_settings(self, caller: Caller) -> UserSettings:
         saved = self._settings.get(caller.tenant_id, caller.user_id)
         return saved or UserSettings(email=caller.email or None)
+
+
+def _allowed(
+    caller: Caller,
+    contact_id: str,
+    loaded: LoadedStream,
+    data: ev.EventData,
+    if_match: int | None,
+    at: datetime,
+) -> ContactState:
+    """The contact's state, if it is the caller's, `If-Match` holds and the step fits now,
+    `at` being when it happened (a step cannot be dated before what it follows)."""
+    state = state_of(contact_id, loaded.events)
+    if not state.exists or state.owner_id != caller.user_id:
+        raise ContactNotFoundError(contact_id)
+    if if_match is not None and if_match != state.version:
+        raise VersionMismatchError(if_match, state.version)
+    check_allowed(state, data, at)
+    return state
 
 
 def _new_stream(

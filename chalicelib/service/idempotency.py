@@ -1,4 +1,13 @@
-"""Idempotency keys: the same key and body replay the first result; another body is refused."""
+"""Idempotency keys: the same key and request replay the first result; any other request is refused.
+
+A key is the user's, across every POST and every contact (Stripe's rule): the same key with the
+same method, path and body within 24 h gets the first answer again and writes nothing; with any
+other request it is refused (a 409 naming the key). The first answer is kept beside the
+contact's events, where the command's one Query finds it for a replay; the store claims the key
+for the user in the same write, so a key used elsewhere makes that write fail instead of
+landing twice. Records kept before claims existed have no claim: they still replay on their
+own stream for the rest of their 24 h.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.eventstore.port import IdempotencyRecord, LoadedStream
+from chalicelib.eventstore.port import IdempotencyRecord, KeyClaim, LoadedStream
 from chalicelib.service.errors import IdempotencyKeyReusedError
 from chalicelib.service.results import CommandResult
 
@@ -48,13 +57,28 @@ def earlier_result(
     if request is None:
         return None
     record = loaded.idempotency_record(user_id, request.key)
-    if record is None or record.expires_at <= now:
+    if record is None or record.is_expired(now):
         return None
     if record.request_hash != request.request_hash:
-        raise IdempotencyKeyReusedError(
-            "this Idempotency-Key was already used with a different request body"
-        )
+        raise key_reused(request.key)
     return CommandResult.replay_of(record.body)
+
+
+def refuse_if_claimed_by_another(
+    claim: KeyClaim | None, request: IdempotencyRequest, now: datetime
+) -> None:
+    """IdempotencyKeyReusedError when another request holds a live claim on the key: that
+    answer goes before any other refusal of this request, as it would before its write."""
+    if claim is None or claim.is_expired(now) or claim.request_hash == request.request_hash:
+        return
+    raise key_reused(request.key)
+
+
+def key_reused(key: str) -> IdempotencyKeyReusedError:
+    return IdempotencyKeyReusedError(
+        f"the Idempotency-Key {key!r} was already used for another request in the last 24 hours:"
+        " send each new request with a new key"
+    )
 
 
 def contact_id_for_key(tenant_id: str, user_id: str, key: str, generation: int = 0) -> str:

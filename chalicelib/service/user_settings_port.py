@@ -1,4 +1,5 @@
-"""Where user settings are kept, and a short cache in front of them for the command path."""
+"""Where user settings are kept, a short cache in front of them for the command path, and
+where an address change waits for its confirmation link."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from chalicelib.clock import Clock
-from chalicelib.domain.user_settings import UserSettings
+from chalicelib.domain.user_settings import PendingEmail, UserSettings
 
 
 class SettingsRepository(Protocol):
@@ -44,6 +45,43 @@ class InMemorySettingsRepository:
     def saved(self) -> dict[tuple[str, str], UserSettings]:
         """Every user's settings (operators' rebuild and verify, in memory)."""
         return dict(self._items)
+
+
+class PendingEmails(Protocol):
+    """Keeps each user's one address change that waits for its confirmation link."""
+
+    def get(self, tenant_id: str, user_id: str) -> PendingEmail | None:
+        """The waiting change (possibly lapsed: check `is_open`), or None."""
+        ...
+
+    def put(self, tenant_id: str, user_id: str, pending: PendingEmail) -> None:
+        """Saves the change, replacing any earlier one."""
+        ...
+
+    def delete(self, tenant_id: str, user_id: str, nonce: str | None = None) -> None:
+        """Drops the waiting change; with `nonce`, only if it is still that one (a newer
+        request made meanwhile stays)."""
+        ...
+
+
+class InMemoryPendingEmails:
+    """Waiting address changes in a dict, for tests and the bench."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], PendingEmail] = {}
+        self._lock = threading.Lock()
+
+    def get(self, tenant_id: str, user_id: str) -> PendingEmail | None:
+        return self._items.get((tenant_id, user_id))
+
+    def put(self, tenant_id: str, user_id: str, pending: PendingEmail) -> None:
+        self._items[(tenant_id, user_id)] = pending
+
+    def delete(self, tenant_id: str, user_id: str, nonce: str | None = None) -> None:
+        with self._lock:
+            held = self._items.get((tenant_id, user_id))
+            if held is not None and nonce in (None, held.nonce):
+                del self._items[(tenant_id, user_id)]
 
 
 class CachedSettings:

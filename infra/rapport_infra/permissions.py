@@ -82,13 +82,15 @@ def _read_secrets(*secrets: secretsmanager.ISecret) -> list[iam.PolicyStatement]
 def api_statements(res: Resources) -> list[iam.PolicyStatement]:
     """Commands load and append events (with idempotency records); queries read the views,
     through every index but the scheduler's cross-tenant due index; every request takes from
-    its tenant's token bucket; the signing keys are read at cold start."""
+    its tenant's token bucket; the signing keys are read at cold start. It sends one kind of
+    email, as the sender only: the link that confirms a new reminder address."""
     tenant_indexes = [_index_arn(res.views, i.name) for i in VIEWS.indexes if i is not DUE]
     keys = res.secrets
     return [
         _allow((*READ, *WRITE), [res.events.table_arn]),
         _allow(READ, [res.views.table_arn, *tenant_indexes]),
         _allow(LIMITER, [res.limits.table_arn]),
+        _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),
         *_read_secrets(keys.unsubscribe, keys.cursor, keys.webhook_key),
     ]
 

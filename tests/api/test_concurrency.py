@@ -27,7 +27,14 @@ from chalice.local import LocalGateway
 
 from app import app
 from chalicelib import bootstrap
-from chalicelib.eventstore.port import EventStore, LoadedStream, NewEvent, StoredEvent, StreamId
+from chalicelib.eventstore.port import (
+    EventStore,
+    KeyClaim,
+    LoadedStream,
+    NewEvent,
+    StoredEvent,
+    StreamId,
+)
 from tests.api.conftest import Api, body_of
 
 WRITERS = 20
@@ -79,6 +86,9 @@ class _LoadGate:
     def append(self, stream: StreamId, events: Sequence[NewEvent], **kwargs: Any) -> Any:
         return self._store.append(stream, events, **kwargs)
 
+    def key_claim(self, tenant_id: str, user_id: str, key: str) -> KeyClaim | None:
+        return self._store.key_claim(tenant_id, user_id, key)
+
     def redact(self, stream: StreamId, replacements: dict[int, dict[str, Any]]) -> None:
         self._store.redact(stream, replacements)
 
@@ -93,7 +103,8 @@ def gate(services: bootstrap.Services, monkeypatch: pytest.MonkeyPatch) -> _Load
 
 @pytest.fixture
 def race(api: Api, gate: _LoadGate, monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[Answer]]:
-    """Sends the same request from WRITERS threads at once; returns each (status, body)."""
+    """Sends the same request from WRITERS threads at once (or one per path, given WRITERS
+    paths); returns each (status, body)."""
     monkeypatch.setattr(app, "__class__", _PerThreadRequests)
     gateway = LocalGateway(app, Config.create())
 
@@ -102,10 +113,13 @@ def race(api: Api, gate: _LoadGate, monkeypatch: pytest.MonkeyPatch) -> Callable
         response = gateway.handle_request("POST", path, headers, payload)
         return response["statusCode"], json.loads(response["body"])
 
-    def run(path: str, body: dict[str, Any], headers: dict[str, str]) -> list[Answer]:
+    def run(
+        path: str | Sequence[str], body: dict[str, Any], headers: dict[str, str]
+    ) -> list[Answer]:
+        paths = [path] * WRITERS if isinstance(path, str) else list(path)
         # The pool starts one thread per request: none finishes before all pass the gate.
-        with gate.armed(WRITERS), ThreadPoolExecutor(max_workers=WRITERS) as pool:
-            futures = [pool.submit(send, path, body, headers) for _ in range(WRITERS)]
+        with gate.armed(len(paths)), ThreadPoolExecutor(max_workers=len(paths)) as pool:
+            futures = [pool.submit(send, each, body, headers) for each in paths]
             return [future.result() for future in futures]
 
     return run
@@ -186,6 +200,29 @@ def test_twenty_copies_of_one_keyed_request_write_once_and_the_copies_replay_it(
     assert [status for status, _ in answers] == [201] * WRITERS
     assert all(body == answers[0][1] for _, body in answers)
     assert _versions(api, token, contact_id) == [1, 2]
+
+
+def test_twenty_requests_with_one_key_on_twenty_contacts_write_once_and_the_rest_get_409(
+    api: Api, race: Callable[..., list[Answer]]
+) -> None:
+    """A key is the user's: the claim written with the first event refuses every other request
+    that raced it with the key, though each decided on a contact of its own."""
+    token = api.token()
+    contacts = [_new_contact(api, token) for _ in range(WRITERS)]
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Idempotency-Key": "one-key",
+    }
+
+    answers = race([f"/contacts/{c}/events" for c in contacts], NOTE, headers)
+
+    assert sorted(status for status, _ in answers) == [201] + [409] * (WRITERS - 1)
+    for status, body in answers:
+        if status == 409:
+            assert body["error"]["code"] == "idempotency_key_reused"
+            assert "'one-key'" in body["error"]["message"]
+    assert sorted(len(_versions(api, token, c)) for c in contacts) == [1] * (WRITERS - 1) + [2]
 
 
 def test_if_match_star_or_a_weak_etag_match_the_current_version(api: Api) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from app import app
 from chalicelib.reminders.unsubscribe import make_unsubscribe_token
+from tests.api.confirmation_mail import confirmation_path
 from tests.api.conftest import Api, DynamoDBCalls, body_of
 
 NOTE = {"type": "research_noted", "subject": "company", "text": "Acme builds payment rails."}
@@ -106,7 +107,11 @@ def test_a_cold_cache_never_overwrites_saved_settings_and_still_costs_two_writes
     assert calls.take() == ["PutItem", "PutItem"]
     settings = body_of(api.call("GET", "/me/settings", token=token))
     assert settings["timezone"] == "Asia/Tokyo"
-    assert settings["email"] == "other@example.com"
+    # A new address waits for its confirmation link, kept apart from the settings item.
+    assert (settings["email"], settings["pending_email"]) == (
+        "returning@example.com",
+        "other@example.com",
+    )
 
 
 @pytest.mark.parametrize("suffix", ["", "/events"])
@@ -154,6 +159,19 @@ def _unsubscribe(method: str) -> Request:
     return send
 
 
+def _confirm_email(method: str) -> Request:
+    def send(api: Api, contact_id: str) -> Any:
+        address = f"{method.lower()}.confirmed@example.org"
+        api.call("PUT", "/me/settings", {"email": address}, token=api.token())
+        link = confirmation_path(api.settings, address)
+        if method == "GET":
+            return api.call("GET", link)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return api.call("POST", link, headers=headers, raw=b"")
+
+    return send
+
+
 # One request per route and method of the app; DELETE comes last because it erases.
 EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("GET", "/health"): [_call("GET", "/health")],
@@ -176,6 +194,8 @@ EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("PUT", "/me/settings"): [_call("PUT", "/me/settings", {"reminder_hour": 8})],
     ("GET", "/unsubscribe"): [_unsubscribe("GET")],
     ("POST", "/unsubscribe"): [_unsubscribe("POST")],
+    ("GET", "/settings/confirm-email"): [_confirm_email("GET")],
+    ("POST", "/settings/confirm-email"): [_confirm_email("POST")],
     ("DELETE", "/contacts/{contact_id}"): [_call("DELETE", "/contacts/{contact_id}")],
 }
 

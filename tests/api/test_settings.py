@@ -16,6 +16,7 @@ DEFAULTS = {
     "reminders_enabled": True,
     "follow_up_after_business_days": 7,
     "max_follow_ups": 1,
+    "pending_email": None,
 }
 
 BAD_SETTINGS: dict[str, tuple[dict[str, Any], str]] = {
@@ -56,11 +57,12 @@ def test_a_put_of_some_settings_keeps_the_others(api: Api) -> None:
     assert first.status_code == 200
     second = _put(api, token, {"reminder_hour": 8, "email": "ada.park@example.com"})
 
+    # A new address waits for the link emailed to it (tests/api/test_settings_email.py).
     expected = DEFAULTS | {
         "timezone": "America/New_York",
         "max_follow_ups": 2,
         "reminder_hour": 8,
-        "email": "ada.park@example.com",
+        "pending_email": "ada.park@example.com",
     }
     assert body_of(second) == expected
     assert _settings(api, token) == expected

@@ -152,7 +152,7 @@ STEP_BODIES: dict[str, dict[str, Any]] = {
     "outreach_sent": {"channel": "email", "message": "Hello"},
     "follow_up_sent": {"channel": "email"},
     "reply_received": {"outcome": "accepted"},
-    "interview_scheduled": {"starts_at": "2026-12-20T15:00:00Z", "duration_minutes": 30},
+    "interview_scheduled": {"starts_at": "2026-11-24T15:00:00Z", "duration_minutes": 30},
     "interview_rescheduled": {"starts_at": "2026-12-21T15:00:00Z", "duration_minutes": 45},
     "interview_cancelled": {"reason": "They had to travel"},
     "research_noted": {"subject": "person", "text": "Ten years in platform teams."},
@@ -224,7 +224,7 @@ REFUSED_BY_HISTORY: list[tuple[str, list[dict[str, Any]], dict[str, Any]]] = [
     (
         "connecting on LinkedIn twice",
         [
-            {"type": "interview_scheduled", "starts_at": "2026-12-01T15:00:00Z"},
+            {"type": "interview_scheduled", "starts_at": "2026-11-24T15:00:00Z"},
             {"type": "interview_completed"},
             {"type": "linkedin_connected"},
         ],

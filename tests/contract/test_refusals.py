@@ -64,3 +64,12 @@ def test_a_path_no_route_has_is_the_gateways_403_without_echoing_the_token(
 
     assert _error(served_document, anonymous, 403, "bad_request") == "Missing Authentication Token"
     assert token not in _error(served_document, signed_in, 403, "bad_request")
+
+
+@pytest.mark.parametrize("method", ["TRACE", "QUERY"])
+def test_a_method_no_route_has_at_all_is_a_405_too_not_the_servers_html_501(
+    served_document: dict[str, Any], base_url: str, method: str
+) -> None:
+    response = httpx.request(method, f"{base_url}/health")
+
+    assert method in _error(served_document, response, 405, "method_not_allowed")

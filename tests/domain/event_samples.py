@@ -49,7 +49,22 @@ def rejected_field(event_type: str, **changes: Any) -> tuple[Any, ...]:
 def of_length(field: str, length: int) -> str:
     """A valid value of exactly `length` characters for a text, email or URL field."""
     if "email" in field:
-        return "a" * (length - len("@example.com")) + "@example.com"
+        # At most 64 for the local part and 63 for each label of the domain (the Email rule).
+        local = "a" * min(64, length - len("@example.com"))
+        return f"{local}@{_domain_of_length(length - len(local) - 1)}"
     if "url" in field:
         return "https://example.com/" + "p" * (length - len("https://example.com/"))
     return "x" * length
+
+
+def _domain_of_length(length: int) -> str:
+    """A host name of exactly `length` characters: labels of at most 63, then `com`."""
+    labels: list[str] = []
+    rest = length - len("com")
+    while rest > 0:
+        size = min(63, rest - 1)
+        if rest - (size + 1) == 1:  # a label needs a character besides its dot
+            size -= 1
+        labels.append("b" * size)
+        rest -= size + 1
+    return ".".join([*labels, "com"])

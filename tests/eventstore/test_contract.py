@@ -18,6 +18,9 @@ from chalicelib.eventstore.port import (
     DuplicateRequestError,
     EventStore,
     IdempotencyRecord,
+    KeyClaim,
+    KeyClaimedError,
+    LoadedStream,
     NewEvent,
     StoredEvent,
     StreamId,
@@ -25,6 +28,7 @@ from chalicelib.eventstore.port import (
 from chalicelib.settings import Settings
 
 STREAM = StreamId("tenant-a", "contact-1")
+OTHER_CONTACT = StreamId("tenant-a", "contact-2")
 OWNER = "user-1"
 
 
@@ -34,15 +38,23 @@ def new_event(type_: str = "note_added", **data: Any) -> NewEvent:
     )
 
 
-def record(now: datetime, key: str = "key-1", *, user_id: str = OWNER) -> IdempotencyRecord:
+def record(
+    now: datetime, key: str = "key-1", *, user_id: str = OWNER, request_hash: str = "sha256:abc"
+) -> IdempotencyRecord:
     return IdempotencyRecord(
         user_id=user_id,
         key=key,
-        request_hash="sha256:abc",
+        request_hash=request_hash,
         status=201,
         body={"id": "contact-1", "name": "Zoë"},
         expires_at=now + timedelta(hours=24),
     )
+
+
+def claimed_by(store: EventStore, tenant: str, user: str, key: str = "key-1") -> str | None:
+    """The request hash of the claim on a user's key, or None when unclaimed."""
+    claim = store.key_claim(tenant, user, key)
+    return claim.request_hash if claim else None
 
 
 class EventStoreContract:
@@ -298,12 +310,13 @@ class EventStoreContract:
     def test_an_append_holds_at_most_one_hundred_items(
         self, store: EventStore, clock: FixedClock
     ) -> None:
+        # With a key, two of the hundred are the record and the key's claim.
         with pytest.raises(ValueError, match="at most 100 items"):
-            self.append(store, clock, [new_event()] * 100, 0, idempotency=record(clock.now()))
+            self.append(store, clock, [new_event()] * 99, 0, idempotency=record(clock.now()))
         with pytest.raises(ValueError, match="at most 100 items"):
             self.append(store, clock, [new_event()] * 101, 0)
-        self.append(store, clock, [new_event()] * 99, 0, idempotency=record(clock.now()))
-        assert store.load(STREAM).version == 99
+        self.append(store, clock, [new_event()] * 98, 0, idempotency=record(clock.now()))
+        assert store.load(STREAM).version == 98
 
     @pytest.mark.parametrize(
         "stream", [StreamId("a#C#b", "c"), StreamId("a", "b#C#c"), StreamId("", "c")]
@@ -326,6 +339,158 @@ class EventStoreContract:
         with pytest.raises(ValueError, match="JSON"):
             self.append(store, clock, [new_event(score=float("nan"))], 0)
         assert store.load(STREAM).events == ()
+
+    # A key is the user's, across every stream of their tenant: the claim.
+
+    def test_an_idempotent_append_claims_its_key_for_the_user(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        now = clock.now().replace(microsecond=750000)
+        self.append(store, clock, [new_event()], 0, idempotency=record(now))
+
+        claim = store.key_claim("tenant-a", OWNER, "key-1")
+
+        expiry = now.replace(microsecond=0) + timedelta(hours=24)
+        assert claim == KeyClaim("tenant-a", OWNER, "key-1", "sha256:abc", expiry)
+        assert not claim.is_expired(expiry - timedelta(microseconds=1))
+        assert claim.is_expired(expiry)
+        assert store.key_claim("tenant-a", OWNER, "key-2") is None
+        assert store.key_claim("tenant-a", "user-2", "key-1") is None
+        assert store.key_claim("tenant-b", OWNER, "key-1") is None
+
+    def test_a_plain_append_claims_no_key(self, store: EventStore, clock: FixedClock) -> None:
+        self.append(store, clock, [new_event()], 0)
+        assert claimed_by(store, "tenant-a", OWNER) is None
+
+    def test_a_key_claimed_on_one_stream_refuses_another_stream_and_writes_nothing(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        self.append(store, clock, [new_event(n=1)], 0, idempotency=record(clock.now()))
+        clock.advance(timedelta(hours=23))
+        other = record(clock.now(), request_hash="sha256:other")
+
+        with pytest.raises(KeyClaimedError) as refusal:
+            store.append(
+                OTHER_CONTACT,
+                [new_event(n=2)],
+                expected_version=0,
+                owner_id=OWNER,
+                recorded_at=clock.now(),
+                idempotency=other,
+            )
+
+        assert refusal.value.key == "key-1"
+        assert store.load(OTHER_CONTACT) == LoadedStream(OTHER_CONTACT)
+        assert claimed_by(store, "tenant-a", OWNER) == "sha256:abc"
+
+    def test_a_keys_claim_is_per_user_and_per_tenant(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        self.append(store, clock, [new_event()], 0, idempotency=record(clock.now()))
+        for stream, user in ((OTHER_CONTACT, "user-2"), (StreamId("tenant-b", "c-9"), OWNER)):
+            theirs = record(clock.now(), user_id=user, request_hash="sha256:theirs")
+            store.append(
+                stream,
+                [new_event()],
+                expected_version=0,
+                owner_id=user,
+                recorded_at=clock.now(),
+                idempotency=theirs,
+            )
+            assert claimed_by(store, stream.tenant_id, user) == "sha256:theirs"
+        assert claimed_by(store, "tenant-a", OWNER) == "sha256:abc"
+
+    def test_an_expired_claim_may_be_taken_on_another_stream(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        first = record(clock.now())
+        self.append(store, clock, [new_event()], 0, idempotency=first)
+        clock.set(first.expires_at)
+        later = record(clock.now(), request_hash="sha256:later")
+        store.append(
+            OTHER_CONTACT,
+            [new_event()],
+            expected_version=0,
+            owner_id=OWNER,
+            recorded_at=clock.now(),
+            idempotency=later,
+        )
+        assert claimed_by(store, "tenant-a", OWNER) == "sha256:later"
+        assert store.load(OTHER_CONTACT).version == 1
+
+    def test_a_stale_version_wins_over_a_key_claimed_elsewhere(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        self.append(store, clock, [new_event()], 0)
+        store.append(
+            OTHER_CONTACT,
+            [new_event()],
+            expected_version=0,
+            owner_id=OWNER,
+            recorded_at=clock.now(),
+            idempotency=record(clock.now()),
+        )
+        with pytest.raises(ConcurrencyError):
+            self.append(store, clock, [new_event()], 0, idempotency=record(clock.now(), "key-1"))
+
+    def test_twenty_concurrent_appends_with_one_key_on_twenty_streams_have_one_winner(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        start = threading.Barrier(20)
+        streams = [StreamId("tenant-a", f"contact-{n}") for n in range(20)]
+
+        def attempt(n: int) -> str:
+            claim = record(clock.now(), request_hash=f"sha256:{n}")
+            start.wait()
+            try:
+                store.append(
+                    streams[n],
+                    [new_event(writer=n)],
+                    expected_version=0,
+                    owner_id=OWNER,
+                    recorded_at=clock.now(),
+                    idempotency=claim,
+                )
+            except (KeyClaimedError, ConcurrencyError):
+                return "lost"  # ConcurrencyError: DynamoDB's TransactionConflict, retried
+            return "won"
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            outcomes = list(pool.map(attempt, range(20)))
+        assert sorted(outcomes) == ["lost"] * 19 + ["won"]
+        written = [stream for stream in streams if store.load(stream).events]
+        assert len(written) == 1
+        winner = written[0].contact_id.removeprefix("contact-")
+        assert claimed_by(store, "tenant-a", OWNER) == f"sha256:{winner}"
+
+    def test_redact_frees_the_keys_the_streams_records_claimed(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        self.append(store, clock, [new_event(name="Zoë")], 0, idempotency=record(clock.now()))
+        store.redact(STREAM, {1: {"name": None}})
+        assert claimed_by(store, "tenant-a", OWNER) is None
+
+    def test_redact_leaves_a_claim_another_request_took_since(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        first = record(clock.now())
+        self.append(store, clock, [new_event(name="Zoë")], 0, idempotency=first)
+        clock.set(first.expires_at)  # the record has expired, but TTL has not removed it yet
+        later = record(clock.now(), request_hash="sha256:later")
+        store.append(
+            OTHER_CONTACT,
+            [new_event()],
+            expected_version=0,
+            owner_id=OWNER,
+            recorded_at=clock.now(),
+            idempotency=later,
+        )
+
+        store.redact(STREAM, {1: {"name": None}})
+
+        assert store.load(STREAM).idempotency == ()
+        assert claimed_by(store, "tenant-a", OWNER) == "sha256:later"
+        assert store.load(OTHER_CONTACT).idempotency_record(OWNER, "key-1") is not None
 
 
 class TestInMemoryEventStore(EventStoreContract):

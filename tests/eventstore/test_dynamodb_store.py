@@ -16,6 +16,7 @@ from chalicelib.eventstore.port import (
     ConcurrencyError,
     DuplicateRequestError,
     IdempotencyRecord,
+    KeyClaimedError,
     NewEvent,
     StreamId,
 )
@@ -102,6 +103,90 @@ def test_items_follow_the_table_layout(
     ]
 
 
+def test_a_keys_claim_sits_in_the_users_partition_and_holds_no_answer(
+    store: DynamoDBEventStore, client: Any, settings: Settings, clock: FixedClock
+) -> None:
+    store.append(
+        STREAM,
+        [event(name="Zoë")],
+        expected_version=0,
+        owner_id="user-1",
+        recorded_at=clock.now(),
+        idempotency=record(clock.now()),
+    )
+    items = client.query(
+        TableName=settings.events_table,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": "T#tenant-a#U#user-1"}},
+    )["Items"]
+    assert items == [
+        {
+            "PK": {"S": "T#tenant-a#U#user-1"},
+            "SK": {"S": "I#key-1"},
+            "tenant_id": {"S": "tenant-a"},
+            "user_id": {"S": "user-1"},
+            "key": {"S": "key-1"},
+            "request_hash": {"S": "h"},
+            "expires_at": {"N": str(int(clock.now().timestamp()) + 86400)},
+        }
+    ]
+
+
+def test_a_key_with_hashes_and_spaces_names_one_claim(
+    store: DynamoDBEventStore, clock: FixedClock
+) -> None:
+    key = "T#x#C#y I#z"
+    odd = IdempotencyRecord("user-1", key, "h", 0, {}, clock.now() + timedelta(hours=1))
+    store.append(
+        STREAM,
+        [event()],
+        expected_version=0,
+        owner_id="user-1",
+        recorded_at=clock.now(),
+        idempotency=odd,
+    )
+    claim = store.key_claim("tenant-a", "user-1", key)
+    assert claim is not None
+    assert claim.key == key
+    assert store.key_claim("tenant-a", "user-1", "T#x#C#y") is None
+
+
+def test_a_record_kept_before_claims_existed_still_loads_and_guards_its_stream(
+    store: DynamoDBEventStore, client: Any, settings: Settings, clock: FixedClock
+) -> None:
+    """Records on a contact's stream with no claim beside them (written before claims) replay
+    for the rest of their 24 h, and a later write with their key on that stream is refused."""
+    store.append(STREAM, [event()], expected_version=0, owner_id="user-1", recorded_at=clock.now())
+    legacy = {
+        "PK": PK,
+        "SK": {"S": "I#user-1#key-1"},
+        "user_id": {"S": "user-1"},
+        "key": {"S": "key-1"},
+        "request_hash": {"S": "h"},
+        "status": {"N": "201"},
+        "body": {"S": '{"ok":true}'},
+        "expires_at": {"N": str(int(clock.now().timestamp()) + 3600)},
+    }
+    client.put_item(TableName=settings.events_table, Item=legacy)
+
+    loaded = store.load(STREAM)
+
+    assert loaded.idempotency_record("user-1", "key-1") == IdempotencyRecord(
+        "user-1", "key-1", "h", 201, {"ok": True}, clock.now() + timedelta(hours=1)
+    )
+    assert store.key_claim("tenant-a", "user-1", "key-1") is None
+    with pytest.raises(DuplicateRequestError):
+        store.append(
+            STREAM,
+            [event()],
+            expected_version=1,
+            owner_id="user-1",
+            recorded_at=clock.now(),
+            idempotency=record(clock.now()),
+        )
+    assert store.key_claim("tenant-a", "user-1", "key-1") is None
+
+
 def test_each_operation_makes_one_request_and_never_scans(
     store: DynamoDBEventStore, calls: list[str], clock: FixedClock
 ) -> None:
@@ -124,6 +209,9 @@ def test_each_operation_makes_one_request_and_never_scans(
     assert calls == ["Query"]
     assert loaded.version == 4
     assert loaded.idempotency_record("user-1", "key-1") is not None
+    calls.clear()
+    assert store.key_claim("tenant-a", "user-1", "key-1") is not None
+    assert calls == ["GetItem"]
 
 
 def test_a_stream_past_one_megabyte_loads_over_several_pages(
@@ -169,6 +257,15 @@ class CancellingClient:
         (("None", "None", "ConditionalCheckFailed"), DuplicateRequestError),
         (("None", "None", "TransactionConflict"), ConcurrencyError),
         (("None", "ThrottlingError", "None"), ClientError),
+        # With the claim: events, record, claim.
+        (("None", "None", "None", "ConditionalCheckFailed"), KeyClaimedError),
+        (("None", "None", "None", "TransactionConflict"), ConcurrencyError),
+        (
+            ("None", "None", "ConditionalCheckFailed", "ConditionalCheckFailed"),
+            DuplicateRequestError,
+        ),
+        (("ConditionalCheckFailed", "None", "None", "ConditionalCheckFailed"), ConcurrencyError),
+        (("None", "None", "None", "ThrottlingError"), ClientError),
     ],
 )
 def test_a_cancelled_transaction_maps_to_the_error_its_reasons_name(

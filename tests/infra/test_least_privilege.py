@@ -95,12 +95,19 @@ def test_each_function_runs_as_its_own_role(prod: Synthesized) -> None:
 
 def test_the_api_writes_events_and_reads_views_but_never_the_due_index(prod: Synthesized) -> None:
     tenant_indexes = [f"{{views.Arn}}/index/{i.name}" for i in VIEWS.indexes if i is not DUE]
+    ses_arn = "arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}"
 
     assert _grants(prod, "APIHandler") == (
         _on(LOGS, "{log:api_handler.Arn}")
         | _on(READ | WRITE, "{events.Arn}")
         | _on(READ, "{views.Arn}", *tenant_indexes)
         | _on({"dynamodb:UpdateItem", "dynamodb:GetItem"}, "{limits.Arn}")
+        # The link that confirms a new reminder address, sent as the sender only.
+        | _on(
+            {"ses:SendEmail", "ses:SendRawEmail"},
+            f"{ses_arn}:identity/{{sender}}",
+            f"{ses_arn}:configuration-set/{{configuration-set}}",
+        )
         | _on(
             {"secretsmanager:GetSecretValue"},
             "{secret:unsubscribe-signing-key}",

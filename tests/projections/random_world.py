@@ -149,7 +149,7 @@ class World:
         for name in names[start:] + names[:start]:
             data = STEPS[name](self.clock.now())
             try:
-                check_allowed(state, data)
+                check_allowed(state, data, self.clock.now())
             except StepNotAllowedError:
                 continue
             self.services.commands.record_step(who, state.contact_id, data)

@@ -35,5 +35,9 @@ def handle(args: argparse.Namespace) -> int:
         print(f"rebuild-projections: {error}", file=sys.stderr)
         return 1
     scope = f"tenant {args.tenant}" if args.tenant else "every tenant"
-    print(f"{scope}: deleted {report.deleted} items, projected {report.contacts} contacts")
-    return 0
+    projected = report.contacts - len(report.skipped)
+    print(f"{scope}: deleted {report.deleted} items, projected {projected} contacts")
+    for stream in report.skipped:
+        print(f"rebuild-projections: skipped {stream}, which cannot be projected", file=sys.stderr)
+    # Every other contact was rebuilt; a skipped one has no read models until it is repaired.
+    return 1 if report.skipped else 0

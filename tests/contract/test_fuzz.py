@@ -1,0 +1,62 @@
+"""Schemathesis finds no 5xx and no answer outside the schema: every check, stateful links,
+a fixed seed (issue 14). Any failure prints schemathesis's own report with a `curl` line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chalicelib.auth.minting import LOCAL_AUDIENCE, LOCAL_ISSUER, mint_token
+from chalicelib.clock import FixedClock
+from chalicelib.reminders.unsubscribe import make_unsubscribe_token
+from chalicelib.settings import Settings
+from tests.api.confirmation_mail import confirmation_path
+from tests.contract import fuzz
+
+pytestmark = pytest.mark.integration  # moto and a local server
+
+NEW_ADDRESS = "zoe.new@example.com"
+# Long enough for the whole run on the test's fixed clock.
+TOKEN_SECONDS = 30 * 24 * 3600
+
+
+def _token(settings: Settings, clock: FixedClock, tenant: str, user: str, *roles: str) -> str:
+    return mint_token(
+        settings.auth_jwt_secret or "",
+        tenant=tenant,
+        user=user,
+        email=f"{user}@example.com",
+        roles=roles,
+        ttl_seconds=TOKEN_SECONDS,
+        now=clock.now(),
+        issuer=settings.auth_issuer or LOCAL_ISSUER,
+        audience=settings.auth_audience or LOCAL_AUDIENCE,
+    )
+
+
+def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
+    base_url: str, settings: Settings, clock: FixedClock, tmp_path: Path
+) -> None:
+    tokens = {
+        # A coach, so that the tenant dashboard is tested past its 403 too.
+        "ada": _token(settings, clock, "acme", "ada", "coach"),
+        "bob": _token(settings, clock, "acme", "bob"),
+        "eve": _token(settings, clock, "globex", "eve"),
+    }
+    auth = fuzz.auth_document(tokens, tmp_path)
+
+    # A user the run does not sign in as, whose links change no tested account: one-click
+    # unsubscribe, and the confirmation of a new reminder address.
+    unsubscribe = make_unsubscribe_token(settings.unsubscribe_secret or "", "acme", "zoe")
+    zoe = {"Authorization": f"Bearer {_token(settings, clock, 'acme', 'zoe')}"}
+    asked = httpx.put(f"{base_url}/me/settings", json={"email": NEW_ADDRESS}, headers=zoe)
+    assert asked.status_code == 200, asked.text
+    confirm = confirmation_path(settings, NEW_ADDRESS).partition("token=")[2]
+
+    done = fuzz.run(
+        base_url, auth, list(tokens), unsubscribe, confirm, clock.now(), tmp_path / "junit.xml"
+    )
+
+    assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
