@@ -79,3 +79,46 @@ def test_each_event_type_has_its_data_schema_chosen_by_type(served_document: Doc
         assert set(data.get("required", [])) <= set(data["properties"])
         if not partial:  # stored whole: every field is there, null when unset
             assert set(data.get("required", [])) == set(data["properties"]), name
+
+
+def _parameter(document: Document, path: str, method: str, name: str) -> dict[str, Any]:
+    parameters = document["paths"][path][method]["parameters"]
+    (found,) = [p for p in parameters if p["name"] == name]
+    schema: dict[str, Any] = found["schema"]
+    return schema
+
+
+def test_the_headers_and_addresses_carry_the_patterns_the_server_checks(
+    served_document: Document,
+) -> None:
+    # Issue 14, item 8: the same patterns, imported from where the server checks them.
+    from chalicelib.api.body import IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN
+    from chalicelib.domain.types import EMAIL_PATTERN
+
+    step = "/contacts/{contact_id}/events"
+    assert _parameter(served_document, step, "post", "If-Match")["pattern"] == IF_MATCH_PATTERN
+    key = _parameter(served_document, "/contacts", "post", "Idempotency-Key")
+    assert key["pattern"] == IDEMPOTENCY_KEY_PATTERN
+    settings_email = _schema(served_document, "SettingsUpdate")["properties"]["email"]
+    assert {"type": "string", "maxLength": 320, "pattern": EMAIL_PATTERN}.items() <= next(
+        branch for branch in settings_email["anyOf"] if branch.get("type") == "string"
+    ).items()
+
+
+def test_a_contact_update_must_change_something_and_never_remove_the_name(
+    served_document: Document,
+) -> None:
+    update = _schema(served_document, "ContactUpdatedStep")
+
+    assert set(update["not"]["properties"]) == {
+        "email",
+        "company",
+        "role",
+        "linkedin_url",
+        "introduced_by",
+        "notes",
+        "name",
+        "source",
+    }
+    assert "anyOf" not in update["properties"]["name"]
+    assert update["properties"]["name"]["format"] == "person-name"
