@@ -10,7 +10,8 @@ from tests.browser.dashboard import Dashboard
 
 pytestmark = pytest.mark.browser
 
-HTTPS_ONLY = "must be an https:// URL"
+# The LinkedIn rule of issue 14 (domain/new_values.py).
+HTTPS_ONLY = "must be an https:// address on linkedin.com, like https://www.linkedin.com/in/ada"
 
 
 def test_a_field_the_api_refuses_is_marked_and_explained_next_to_it(
