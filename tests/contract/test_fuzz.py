@@ -60,3 +60,4 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
     )
 
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
+    print(done.stdout[-2500:])  # the run's summary, for `pytest -rP` or `-s`
