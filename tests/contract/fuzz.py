@@ -70,5 +70,12 @@ def run(
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     return subprocess.run(
-        command, capture_output=True, text=True, timeout=1200, check=False, env=env
+        # In the test's folder: schemathesis keeps a cache in its working directory.
+        command,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+        env=env,
+        cwd=report.parent,
     )
