@@ -1,7 +1,8 @@
 """Rapport's AWS Lambda entry points. Wiring only: each route hands its request to a handler.
 
 The same package runs as four functions (API, authorizer, projector, sweep), so each entry
-point imports what it uses when first called: importing this module loads Chalice alone, and
+point imports what it uses when first called: importing this module loads Chalice and
+Powertools' logger and metrics (the middleware) alone, and
 a cold authorizer never pays for pydantic, Jinja2 or the projections. Python caches modules,
 so a warm function pays nothing more.
 """
@@ -13,10 +14,16 @@ from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, DynamoDBEvent, Rate, Response
 
-from chalicelib.api.chalice_glue import api_shaped_refusals, respond
+from chalicelib.api.chalice_glue import api_shaped_refusals, correlated, powertools, respond
 from chalicelib.api.media_types import CONFIRM_EMAIL_POST, UNSUBSCRIBE_POST
+from chalicelib.telemetry import logger, metrics
 
 app = Chalice(app_name="rapport")
+# Powertools on every function but the authorizer (Chalice runs no middleware there): JSON
+# logs with the function and cold start, and the invocation's metrics flushed as EMF.
+app.register_middleware(powertools(logger.inject_lambda_context(clear_state=True)))
+app.register_middleware(powertools(metrics.log_metrics(capture_cold_start_metric=True)))
+app.register_middleware(correlated, "http")
 # Chalice's own refusals (405, 415) get the API's error body, like the handlers' answers.
 app.register_middleware(api_shaped_refusals, "http")
 

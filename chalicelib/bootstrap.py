@@ -270,6 +270,7 @@ class Services:
             self.adapters.settings_store,
             self.settings.due_shards,
             RetryPolicy(max_attempts=6, base_delay=0.02, sleep=self.sleep),
+            self.clock,
         )
 
     @cached_property
@@ -297,9 +298,7 @@ class Services:
             links = None
         else:
             configured = "app_base_url" in self.settings.model_fields_set
-            links = EmailLinks(
-                secrets, self.settings.app_base_url, base_url_configured=configured
-            )
+            links = EmailLinks(secrets, self.settings.app_base_url, base_url_configured=configured)
         return SettingsChanges(
             self.settings_repository,
             self.adapters.pending_emails,

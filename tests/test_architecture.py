@@ -152,6 +152,8 @@ KERNEL = {
     "chalicelib.settings",
     "chalicelib.tables",
     "chalicelib.dynamo",
+    "chalicelib.correlation",
+    "chalicelib.telemetry",
 }
 LAYERS = {
     "chalicelib.domain": 0,

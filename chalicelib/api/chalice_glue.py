@@ -97,3 +97,47 @@ def api_shaped_refusals(request: Request, get_response: Callable[[Request], Resp
     error = chalice_refusal(response.status_code, message, allow=str(headers.get("Allow", "")))
     headers.update({"Content-Type": "application/json", **error.headers})
     return Response(body=json.dumps(error.body()), status_code=error.status, headers=headers)
+
+
+def correlated(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """HTTP middleware: binds the request's correlation id and tenant for its logs and events,
+    and hands the id back in `X-Correlation-Id`."""
+    from chalicelib import correlation
+    from chalicelib.telemetry import logger
+
+    context: dict[str, Any] = request.context or {}
+    headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+    correlation_id = correlation.chosen(headers.get(correlation.HEADER), context.get("requestId"))
+    tenant_id = (context.get("authorizer") or {}).get("tenant_id")
+    logger.append_keys(correlation_id=correlation_id, tenant_id=tenant_id)
+    try:
+        with correlation.bound(correlation_id):
+            response = get_response(request)
+        # The route's template, not its path: no query string, no token, no personal data.
+        route = context.get("resourcePath")
+        logger.info("%s %s answered %d", request.method, route, response.status_code)
+    finally:
+        logger.remove_keys(["correlation_id", "tenant_id"])
+    if correlation_id:
+        response.headers = {**(response.headers or {}), "X-Correlation-Id": correlation_id}
+    return response
+
+
+def powertools(wrapper: Callable[..., Any]) -> Callable[[Any, Callable[[Any], Any]], Any]:
+    """A Powertools handler decorator as Chalice middleware for every event type (Chalice's
+    `ConvertToMiddleware`), skipped outside Lambda (the dev stack, the bench, a handler called
+    directly): its cold-start metric would be an EMF line on their stdout."""
+    from chalice.app import ConvertToMiddleware
+
+    from chalicelib.telemetry import in_lambda
+
+    converted = ConvertToMiddleware(wrapper)
+
+    def middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
+        is_request = isinstance(event, Request)
+        context = event.lambda_context if is_request else getattr(event, "context", None)
+        if context is None or not in_lambda():
+            return get_response(event)
+        return converted(event, get_response)
+
+    return middleware

@@ -15,8 +15,7 @@ _FORM: Schema = {"description": "`token`, when the URL has none; nothing else is
 def _token(required: bool) -> Schema:
     return token_parameter(
         required,
-        "The signed token of the emailed link; it expires 24 hours after the address was "
-        "asked for",
+        "The signed token of the emailed link; it expires 24 hours after the address was asked for",
     )
 
 

@@ -156,7 +156,8 @@ def decode_event(stream: StreamId, item: Mapping[str, Any]) -> StoredEvent:
         schema_version=int(item["schema_version"]["N"]),
         event_id=item["event_id"]["S"],
         actor=item["actor"]["S"],
-        correlation_id=item["correlation_id"]["S"],
+        # The event's metadata; an item written without it (a tool, a restore) reads as none.
+        correlation_id=item.get("correlation_id", {}).get("S", ""),
         owner_id=item["owner_id"]["S"],
     )
 

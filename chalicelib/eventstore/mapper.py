@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from chalicelib import correlation
 from chalicelib.domain.events import EventData, redacted
 from chalicelib.domain.state import Envelope
 from chalicelib.domain.upcasting import parse_event
@@ -38,7 +39,10 @@ def to_envelope(stored: StoredEvent) -> Envelope:
 def new_event(
     data: EventData, occurred_at: datetime, actor: str, correlation_id: str | None = None
 ) -> NewEvent:
-    """The event to append for decided data; without a correlation id, a fresh one."""
+    """The event to append for decided data; without a correlation id, the one bound now
+    (the request's, or the cause's for the sweep), else a fresh one."""
+    if correlation_id is None:
+        correlation_id = correlation.current()
     return NewEvent(
         type=data.event_type,
         data=data.to_data(),

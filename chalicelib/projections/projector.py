@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chalicelib.clock import Clock, SystemClock
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
 from chalicelib.projections import dashboard as dash
@@ -40,6 +41,7 @@ from chalicelib.projections.poison import UnprojectableStreamError, projected
 from chalicelib.projections.projection import reminders_of, settings_fingerprint
 from chalicelib.retry import RetryPolicy
 from chalicelib.service.user_settings_port import SettingsRepository
+from chalicelib.telemetry import count, milliseconds
 from chalicelib.viewstore.model import ContactView, Contribution, Dashboard, DashboardKey
 from chalicelib.viewstore.port import DashboardWrite, LostRaceError, ViewStore, ViewWrite
 
@@ -83,7 +85,9 @@ class Projector:
         settings: SettingsRepository,
         due_shards: int,
         retry: RetryPolicy,
+        clock: Clock | None = None,
     ) -> None:
+        self._clock = clock or SystemClock()
         self._store = store
         self._views = views
         self._settings = settings
@@ -94,7 +98,9 @@ class Projector:
         """A Lambda DynamoDB-stream event in, `{"batchItemFailures": [...]}` out."""
         work: dict[tuple[str, str], _UserWork] = {}
         failed: list[str] = []
-        for record in event.get("Records", []):
+        records = event.get("Records", [])
+        self._measure_lag(records)
+        for record in records:
             try:
                 bell = doorbell(record)
             except MalformedRecordError as error:
@@ -105,6 +111,7 @@ class Projector:
                 _note(work.setdefault((bell.tenant_id, bell.user_id), _UserWork()), bell)
         for (tenant_id, user_id), user in work.items():
             failed += self._records_failed(tenant_id, user_id, user)
+        count("ProjectionFailures", len(set(failed)))
         return {"batchItemFailures": [{"itemIdentifier": seq} for seq in dict.fromkeys(failed)]}
 
     def project_contact(self, tenant_id: str, user_id: str, contact_id: str) -> None:
@@ -129,6 +136,8 @@ class Projector:
         except Exception:
             logger.exception("could not read the views or settings of %s/%s", tenant_id, user_id)
             return [*work.settings_records, *(s for r in work.records.values() for s in r)]
+        # Skipped for good: the records stay unprojected until the stream is mended.
+        count("RecordsSetAside", sum(len(work.records.get(c) or [None]) for c in done.skipped))
         # A contact re-projected only for a settings change fails the settings record.
         return [s for c in done.failed for s in work.records.get(c) or work.settings_records]
 
@@ -161,6 +170,19 @@ class Projector:
                 failed.append(contact_id)
         return _Outcome(tuple(failed), tuple(skipped))
 
+    def _measure_lag(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Projection lag: the age of the batch's oldest record (its stream write time)."""
+        written = [
+            float(at)
+            for record in records
+            if isinstance(
+                at := (record.get("dynamodb") or {}).get("ApproximateCreationDateTime"), int | float
+            )
+        ]
+        if written:
+            age = self._clock.now().timestamp() - min(written)
+            milliseconds("ProjectionLag", max(age, 0.0) * 1000)
+
     def _batched_views(
         self, tenant_id: str, user_id: str, contact_ids: Sequence[str]
     ) -> dict[str, ContactView]:
@@ -180,13 +202,22 @@ class Projector:
                 return
             try:
                 self._views.commit(self._write(view, new))
-                return
             except LostRaceError:
                 attempt.failed()
                 view = self._views.get_views(new.tenant_id, new.user_id, [new.contact_id]).get(
                     new.contact_id
                 )
                 settings = self._settings_of(new.tenant_id, new.user_id)
+                continue
+            # The latest event's correlation id: the request (or sweep) that caused this write.
+            logger.info(
+                "projected T#%s#C#%s at version %d",
+                stream.tenant_id,
+                stream.contact_id,
+                new.version,
+                extra={"correlation_id": events[-1].correlation_id, "tenant_id": stream.tenant_id},
+            )
+            return
         raise ProjectionConflictError(f"{stream} kept moving after every attempt")
 
     def _write(self, old: ContactView | None, new: ContactView) -> ViewWrite:

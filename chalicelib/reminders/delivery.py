@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
+from chalicelib import correlation
 from chalicelib.domain.events import ReminderSent
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
@@ -130,6 +131,17 @@ class Delivery:
             return None
         report.emails += 1
         report.sent.extend(to_send)
+        for candidate in to_send:
+            # Ids only: the contact's name and the user's address stay out of the logs.
+            logger.info(
+                "reminder %s sent in email %s",
+                candidate.reminder.identity,
+                message_id,
+                extra={
+                    "correlation_id": candidate.correlation_id,
+                    "tenant_id": candidate.reminder.tenant_id,
+                },
+            )
         return message_id
 
     def _compose(
@@ -160,4 +172,6 @@ class Delivery:
                 for c, mid in entries
             ]
             state = entries[0][0].state
-            report.recorded += self._sent_log.record(stream, state, events, report.now)
+            # `reminder_sent` carries on the correlation id of the step that made it due.
+            with correlation.bound(entries[0][0].correlation_id):
+                report.recorded += self._sent_log.record(stream, state, events, report.now)

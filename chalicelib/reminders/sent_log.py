@@ -45,7 +45,8 @@ class SentLog:
             missing = _missing(state, sent)
             if not missing:
                 return 0
-            events = [new_event(event, now, ACTOR, event.message_id or "") for event in missing]
+            # The correlation id bound by the sweep: the step that made the reminder due.
+            events = [new_event(event, now, ACTOR) for event in missing]
             try:
                 self._store.append(
                     stream,

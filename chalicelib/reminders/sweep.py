@@ -21,15 +21,17 @@ from enum import StrEnum
 
 from chalicelib.clock import Clock
 from chalicelib.domain.agenda import PlannedAction, agenda, expired, off_the_calendar
+from chalicelib.domain.events import ReminderSent
 from chalicelib.domain.reminder_time import send_time
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
-from chalicelib.eventstore.port import EventStore, StreamId
+from chalicelib.eventstore.port import EventStore, StoredEvent, StreamId
 from chalicelib.reminders.delivery import Delivery
 from chalicelib.reminders.mailer import Mailer
 from chalicelib.reminders.sweep_report import Candidate, SweepConfig, SweepReport
 from chalicelib.service.history import state_of
 from chalicelib.service.user_settings_port import SettingsRepository
+from chalicelib.telemetry import count
 from chalicelib.timefmt import iso
 from chalicelib.viewstore.model import Reminder
 from chalicelib.viewstore.port import ViewStore
@@ -72,6 +74,8 @@ class ReminderSweep:
                 logger.exception("reminder sweep failed for user %s", user)
                 report.errors += 1
         logger.info("%s", report.line())
+        if not dry_run:
+            _count(report)
         return report
 
     def _user(
@@ -108,39 +112,53 @@ class ReminderSweep:
         """The reminders a fresh fold confirms (one Query per contact); expired ones leave
         the index."""
         due: list[Candidate] = []
-        states: dict[StreamId, ContactState] = {}
+        states: dict[StreamId, tuple[ContactState, str]] = {}
         skipped: set[StreamId] = set()
         for reminder in reminders:
             stream = StreamId(reminder.tenant_id, reminder.contact_id)
             if stream in skipped:
                 continue
             try:
-                state = states[stream] if stream in states else self._fresh_state(stream)
+                state, cause = states[stream] if stream in states else self._fresh_state(stream)
                 judgement = judge(state, reminder, settings, report.now)
             except Exception as error:
                 _skipped(stream, error)
                 skipped.add(stream)
                 report.skipped_contacts += 1
                 continue
-            states[stream] = state
+            states[stream] = (state, cause)
             if judgement.verdict is Verdict.SEND:
                 assert judgement.planned is not None
                 assert judgement.send_at is not None
-                due.append(
-                    Candidate(reminder, judgement.planned, judgement.send_at, states[stream])
-                )
+                due.append(Candidate(reminder, judgement.planned, judgement.send_at, state, cause))
             elif judgement.verdict is Verdict.EXPIRED and not report.dry_run:
                 report.dropped += int(self._views.drop_due(reminder))
         return due
 
-    def _fresh_state(self, stream: StreamId) -> ContactState:
-        state = state_of(stream.contact_id, self._store.load(stream).events)
+    def _fresh_state(self, stream: StreamId) -> tuple[ContactState, str]:
+        """The contact's state, and the correlation id of the step that set its agenda."""
+        events = self._store.load(stream).events
+        state = state_of(stream.contact_id, events)
         odd = off_the_calendar(state)
         if odd:
             # The email shows these in the user's timezone, and rendering them would fail
             # the whole digest: the other contacts' reminders with it.
             raise OffTheCalendarError(f"it has times no email can show: {', '.join(odd)}")
-        return state
+        return state, _cause(events)
+
+
+def _cause(events: Sequence[StoredEvent]) -> str:
+    """The latest step's correlation id: reminders the sweep records cause nothing due."""
+    steps = [e for e in events if e.type != ReminderSent.event_type]
+    return steps[-1].correlation_id if steps else ""
+
+
+def _count(report: SweepReport) -> None:
+    """The sweep's metrics; `RemindersFailed` is what the `sweep-failures` alarm watches."""
+    count("RemindersSent", len(report.sent))
+    count("RemindersDeferred", report.failed)  # throttled or unsent: the next sweep retries
+    count("RemindersFailed", report.errors + report.skipped_contacts)
+    count("EmailsRefused", report.refused)
 
 
 def _skipped(stream: StreamId, error: Exception) -> None:

@@ -52,6 +52,8 @@ class Candidate:
     planned: PlannedAction
     send_at: datetime
     state: ContactState
+    # The step that made it due (the latest the user recorded): its request's correlation id.
+    correlation_id: str = ""
 
     @property
     def stream(self) -> StreamId:

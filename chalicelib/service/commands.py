@@ -35,6 +35,7 @@ from chalicelib.eventstore.port import (
 from chalicelib.retry import RetryPolicy
 from chalicelib.service.errors import (
     ContactNotFoundError,
+    ServiceError,
     VersionMismatchError,
     WriteConflictError,
 )
@@ -49,6 +50,7 @@ from chalicelib.service.idempotency import (
 from chalicelib.service.presenter import contact_public
 from chalicelib.service.results import CommandResult, EventRef
 from chalicelib.service.user_settings_port import SettingsRepository
+from chalicelib.telemetry import count
 from chalicelib.timefmt import iso
 
 # Seconds; the ceiling of the jittered wait doubles with every race lost.
@@ -89,6 +91,12 @@ class ContactCommands:
         self, caller: Caller, details: ev.ContactAdded, idempotency: IdempotencyRequest | None
     ) -> CommandResult:
         """Starts a new contact's stream with `contact_added`."""
+        with _refusals_counted("add_contact"):
+            return self._add_contact(caller, details, idempotency)
+
+    def _add_contact(
+        self, caller: Caller, details: ev.ContactAdded, idempotency: IdempotencyRequest | None
+    ) -> CommandResult:
         self._remembered_settings(caller)  # also warms the cache _try_append reads
         generation = 0
         for attempt in self._retry.attempts():
@@ -122,6 +130,18 @@ class ContactCommands:
         idempotency: IdempotencyRequest | None = None,
     ) -> CommandResult:
         """Appends one step to an existing contact, if the domain allows it now."""
+        with _refusals_counted("record_step"):
+            return self._record_step(caller, contact_id, data, occurred_at, if_match, idempotency)
+
+    def _record_step(
+        self,
+        caller: Caller,
+        contact_id: str,
+        data: ev.EventData,
+        occurred_at: datetime | None,
+        if_match: int | None,
+        idempotency: IdempotencyRequest | None,
+    ) -> CommandResult:
         stream = StreamId(caller.tenant_id, contact_id)
         for attempt in self._retry.attempts():
             loaded = self._store.load(stream)
@@ -175,7 +195,7 @@ class ContactCommands:
             contact=contact_public(new_state, self._user_settings(caller), now),
             event=EventRef(new_state.version, data.event_type, iso(occurred)),
         )
-        event = new_event(data, occurred, caller.user_id, idempotency.key if idempotency else None)
+        event = new_event(data, occurred, caller.user_id)  # the request's correlation id
         record = idempotency.record(caller.user_id, result, now) if idempotency else None
         try:
             self._store.append(
@@ -187,9 +207,11 @@ class ContactCommands:
                 idempotency=record,
             )
         except (ConcurrencyError, DuplicateRequestError):
+            count("ConflictsRetried")
             return None
         except KeyClaimedError as error:
             raise key_reused(error.key) from None
+        count("StepsRecorded", type=data.event_type)
         return result
 
     def _remembered_settings(self, caller: Caller) -> UserSettings:
@@ -201,6 +223,16 @@ class ContactCommands:
     def _user_settings(self, caller: Caller) -> UserSettings:
         saved = self._settings.get(caller.tenant_id, caller.user_id)
         return saved or UserSettings(email=caller.email or None)
+
+
+@contextmanager
+def _refusals_counted(command: str) -> Iterator[None]:
+    """Counts each refusal by command and reason (the error's name: `StepNotAllowed`, …)."""
+    try:
+        yield
+    except (DomainError, ServiceError) as error:
+        count("CommandsRefused", command=command, reason=type(error).__name__.removesuffix("Error"))
+        raise
 
 
 def _allowed(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Fn
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_kms as kms
@@ -10,6 +10,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from rapport_infra.alarm_metrics import APP_METRICS, DIMENSIONS, NAMESPACE, AppMetric
+from rapport_infra.gateway import REST_API
 from rapport_infra.stage import StageConfig
 
 # SES puts an account under review at a 5% bounce rate or a 0.1% complaint rate; these fire
@@ -18,6 +20,8 @@ BOUNCE_RATE_THRESHOLD = 0.04
 COMPLAINT_RATE_THRESHOLD = 0.0008
 # Projections are "normally well under a second" behind: a minute of stream backlog is an outage.
 ITERATOR_AGE_THRESHOLD = Duration.minutes(1)
+# A twentieth of the API's answers being 5xx over five minutes (the gateway's own included).
+SERVER_ERROR_RATE_THRESHOLD = 0.05
 
 
 def _lambda_metric(function_name: str, metric: str, statistic: str) -> cloudwatch.Metric:
@@ -30,6 +34,27 @@ def _lambda_metric(function_name: str, metric: str, statistic: str) -> cloudwatc
     )
 
 
+def _app_metric(metric: AppMetric) -> cloudwatch.Metric:
+    return cloudwatch.Metric(
+        namespace=NAMESPACE,
+        metric_name=metric.metric,
+        dimensions_map=DIMENSIONS,
+        statistic=metric.statistic,
+        period=Duration.minutes(5),
+    )
+
+
+def _api_server_error_rate(api_name: str) -> cloudwatch.Metric:
+    # 5XXError's Average is the share of requests answered 5xx, whoever answered them.
+    return cloudwatch.Metric(
+        namespace="AWS/ApiGateway",
+        metric_name="5XXError",
+        dimensions_map={"ApiName": api_name, "Stage": Fn.sub(f"${{{REST_API}.Stage}}")},
+        statistic="Average",
+        period=Duration.minutes(5),
+    )
+
+
 def _ses_metric(metric: str) -> cloudwatch.Metric:
     # Account-level reputation: the figure SES itself acts on.
     return cloudwatch.Metric(
@@ -38,7 +63,8 @@ def _ses_metric(metric: str) -> cloudwatch.Metric:
 
 
 class OperationalAlarms(Construct):
-    """Projector errors and lag, its failure queue, sweep errors, and SES reputation."""
+    """Projector errors and lag, its failure queue, records set aside, sweep errors and
+    failures, the API's 5xx rate, and SES reputation."""
 
     def __init__(
         self,
@@ -48,6 +74,7 @@ class OperationalAlarms(Construct):
         config: StageConfig,
         projector_name: str,
         sweep_name: str,
+        api_name: str,
         projector_failures: sqs.IQueue,
         topic_key: kms.IKey,
     ) -> None:
@@ -84,6 +111,14 @@ class OperationalAlarms(Construct):
             1,
         )
         self._add("sweep-errors", _lambda_metric(sweep_name, "Errors", "Sum"), 1)
+        for metric in APP_METRICS:
+            self._add(
+                metric.alarm,
+                _app_metric(metric),
+                metric.threshold,
+                evaluation_periods=metric.evaluation_periods,
+            )
+        self._add("api-5xx-rate", _api_server_error_rate(api_name), SERVER_ERROR_RATE_THRESHOLD)
         self._add("ses-bounce-rate", _ses_metric("Reputation.BounceRate"), BOUNCE_RATE_THRESHOLD)
         self._add(
             "ses-complaint-rate", _ses_metric("Reputation.ComplaintRate"), COMPLAINT_RATE_THRESHOLD

@@ -17,6 +17,8 @@ from chalice.cdk import Chalice
 from chalice.cli.factory import CLIFactory
 from constructs import Construct
 
+from rapport_infra.lean_package import slim
+
 # `autogen_policy: false` gives every function its own role, seeded from this file; the stack
 # then replaces each role's policy with that function's own (see permissions.py).
 ROLE_POLICY_FILE = Path(__file__).with_name("chalice_role_policy.json")
@@ -45,6 +47,14 @@ FUNCTIONS = (API, AUTHORIZER, PROJECTOR, SWEEP)
 # The SAM event Chalice generates for `@app.on_dynamodb_record` on `project_events`.
 PROJECTOR_STREAM_EVENT = "ProjectEventsDynamodbEventSource"
 API_URL_OUTPUT = "EndpointURL"
+
+
+class LeanChalice(Chalice):  # type: ignore[misc]
+    """Chalice's construct, its package without the dev-only modules (`lean_package.py`)."""
+
+    def _package_app(self) -> None:
+        super()._package_app()
+        slim(Path(self._sam_package_dir) / "deployment.zip")
 
 
 @contextmanager
@@ -95,7 +105,7 @@ def package_chalice_app(scope: Construct, construct_id: str, source_dir: Path) -
     `.chalice/config.json` apply.
     """
     with _importing_app_from(source_dir):
-        chalice = Chalice(
+        chalice = LeanChalice(
             scope, construct_id, source_dir=str(source_dir), stage_config=stage_config()
         )
     template = chalice.sam_template.node

@@ -60,6 +60,8 @@ def configure_stage(scope: Construct, chalice: Chalice, config: StageConfig) -> 
     )
     api = chalice.get_resource(REST_API)
     assert isinstance(api, CfnApi)
+    # A name of our own, which the 5xx alarm's `ApiName` dimension names.
+    api.add_property_override("Name", api_name(config))
     api.add_property_override(
         "AccessLogSetting",
         {"DestinationArn": access_logs.log_group_arn, "Format": ACCESS_LOG_FORMAT},
@@ -105,6 +107,11 @@ def _logging_account(scope: Construct) -> apigateway.CfnAccount:
     account = apigateway.CfnAccount(scope, "ApiGatewayAccount", cloud_watch_role_arn=role.role_arn)
     account.apply_removal_policy(RemovalPolicy.RETAIN)
     return account
+
+
+def api_name(config: StageConfig) -> str:
+    """The REST API's name: `rapport-{stage}-api`."""
+    return config.name("api")
 
 
 def stage_arn() -> str:

@@ -101,6 +101,7 @@ class RapportStack(Stack):
             config=config,
             projector_name=wiring.function_name(config, PROJECTOR),
             sweep_name=wiring.function_name(config, SWEEP),
+            api_name=edge.api_name(config),
             projector_failures=self.projector_failures,
             topic_key=self.topic_key,
         )

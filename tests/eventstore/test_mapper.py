@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from chalicelib import correlation
 from chalicelib.domain import events as ev
 from chalicelib.domain.vocabulary import Channel
+from chalicelib.eventstore.codec import decode_event, event_item
 from chalicelib.eventstore.mapper import (
     REDACTED_FLAG,
     is_redacted,
@@ -70,3 +72,20 @@ def test_a_redacted_event_loses_its_personal_fields_and_still_reads() -> None:
     assert is_redacted(erased)
     assert erased.data == {"source": "cold_outreach", REDACTED_FLAG: True}
     assert to_envelope(erased).data == ev.ContactAdded(name="(erased)")
+
+
+def test_without_a_correlation_id_a_new_event_takes_the_one_bound_by_the_request() -> None:
+    with correlation.bound("req-7"):
+        bound = new_event(ADDED, AT, "ada")
+    assert bound.correlation_id == "req-7"
+    assert new_event(ADDED, AT, "ada").correlation_id != "req-7"
+
+
+def test_a_stored_item_without_a_correlation_id_reads_as_having_none() -> None:
+    store = InMemoryEventStore()
+    (stored,) = store.append(
+        STREAM, [new_event(ADDED, AT, "ada")], expected_version=0, owner_id="ada", recorded_at=AT
+    )
+    item = {name: value for name, value in event_item(stored).items() if name != "correlation_id"}
+
+    assert decode_event(STREAM, item).correlation_id == ""

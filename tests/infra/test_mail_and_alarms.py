@@ -80,6 +80,10 @@ def _alarm(synth: Synthesized, name: str) -> dict[str, Any]:
         ("sweep-errors", "AWS/Lambda", "Errors", "rapport-prod-send_reminders", 1),
         ("ses-bounce-rate", "AWS/SES", "Reputation.BounceRate", None, 0.04),
         ("ses-complaint-rate", "AWS/SES", "Reputation.ComplaintRate", None, 0.0008),
+        # Rapport's own (EMF), each emitted by its path in tests/operations/test_alarm_metrics.py
+        ("sweep-failures", "Rapport", "RemindersFailed", "rapport-service", 1),
+        ("records-set-aside", "Rapport", "RecordsSetAside", "rapport-service", 1),
+        ("projection-lag", "Rapport", "ProjectionLag", "rapport-service", 60_000),
     ],
 )
 def test_each_alarm_watches_its_metric_and_notifies_the_alarm_topic(
@@ -101,6 +105,27 @@ def test_each_alarm_watches_its_metric_and_notifies_the_alarm_topic(
     assert [d["Value"] for d in alarm.get("Dimensions", [])] == ([dimension] if dimension else [])
     assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert alarm["AlarmActions"] == [topic]
+
+
+def test_the_api_s_5xx_rate_over_five_percent_raises_an_alarm(prod: Synthesized) -> None:
+    alarm = _alarm(prod, "api-5xx-rate")
+    (api,) = [
+        resource["Properties"] for resource in prod.resources("AWS::Serverless::Api").values()
+    ]
+
+    assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == (
+        "AWS/ApiGateway",
+        "5XXError",
+        "Average",
+    )
+    assert alarm["Threshold"] == 0.05
+    dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+    assert dimensions == {"ApiName": api["Name"], "Stage": {"Fn::Sub": "${RestAPI.Stage}"}}
+    assert api["Name"] == "rapport-prod-api"
+
+
+def test_there_are_ten_alarms(prod: Synthesized) -> None:
+    assert len(prod.resources("AWS::CloudWatch::Alarm")) == 10
 
 
 def test_a_single_record_parked_in_the_failure_queue_raises_an_alarm(prod: Synthesized) -> None:

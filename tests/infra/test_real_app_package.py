@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from .conftest import _synthesize_from
+from .conftest import INFRA_DIR, _synthesize_from
+
+if str(INFRA_DIR) not in sys.path:
+    sys.path.append(str(INFRA_DIR))
+from rapport_infra.lean_package import is_dev_only
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -53,3 +59,47 @@ def test_its_package_holds_the_page_the_templates_and_the_runtime_requirements(
         "tzdata/__init__.py",
     ):
         assert needed in names, needed
+
+
+def _imports(source: str, *, top_level_only: bool) -> set[str]:
+    """The modules a file imports: all of them, or those its module body imports at load
+    (not under `if TYPE_CHECKING:`, not inside a function)."""
+    tree = ast.parse(source)
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return found
+
+
+def test_its_package_leaves_the_dev_stack_cli_pump_and_fakes_out_and_nothing_imports_moto(
+    real_app: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (package,) = real_app.parent.glob("chalice.out/*/deployment.zip")
+    archive = zipfile.ZipFile(package)
+    names = set(archive.namelist())
+    ours = {n: archive.read(n).decode() for n in names if n.endswith(".py") and _is_ours(n)}
+    modules = {n.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for n in ours}
+
+    assert not [name for name in names if is_dev_only(name)]
+    assert "chalicelib/devstack/stack.py" not in names
+    assert "chalicelib/cli/__main__.py" not in names
+    assert not [n for n in names if n.startswith("moto/")]
+    for name, source in ours.items():
+        everything = _imports(source, top_level_only=False)
+        assert not {m for m in everything if m == "moto" or m.startswith("moto.")}, name
+        at_load = {m for m in _imports(source, top_level_only=True) if m.startswith("chalicelib.")}
+        missing = {m for m in at_load if m not in modules and m.rsplit(".", 1)[0] not in modules}
+        assert not missing, f"{name} imports {missing}, which the package leaves out"
+    size = package.stat().st_size
+    with capsys.disabled():
+        print(f"\nLambda package: {size / 2**20:.1f} MiB zipped, {len(names)} files")
+    # pydantic-core, cryptography and Powertools are most of it; the dev stack is not in it.
+    assert size < 15 * 2**20
+
+
+def _is_ours(name: str) -> bool:
+    return name == "app.py" or name.startswith("chalicelib/")
