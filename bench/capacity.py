@@ -195,40 +195,46 @@ def measure() -> tuple[list[tuple[str, int, float, float]], dict[str, int]]:
     def row(name: str) -> None:
         rows.append((name, *meter.take()))
 
+    # The client is the process's cached one, which later code (tests) uses too: the meter
+    # comes off it again however the scenario ends.
     client.meta.events.register("before-parameter-build.dynamodb", meter.before)
     client.meta.events.register("after-call.dynamodb", meter.after)
-    with Client(bootstrap_app()) as chalice_client:
-        http = chalice_client.http
-        contact = {
-            "name": "Grace Hopper",
-            "company": "Acme Payments",
-            "role": "Product lead",
-            "email": "grace@acme.example",
-            "notes": NOTE,
-        }
-        created = json.loads(call("POST", "/contacts", contact, key="k-0").body)
-        row("create a contact (first, with Idempotency-Key)")
-        contact_id = created["contact_id"]
-        pump.drain()
-        row("projector pass for it")
-        for n, step in enumerate(STEPS, start=1):
-            clock.advance(timedelta(hours=1))
-            call("POST", f"/contacts/{contact_id}/events", step, key=f"k-{n}")
-            row(f"log step {n + 1} ({step['type']}, with Idempotency-Key)")
+    try:
+        with Client(bootstrap_app()) as chalice_client:
+            http = chalice_client.http
+            contact = {
+                "name": "Grace Hopper",
+                "company": "Acme Payments",
+                "role": "Product lead",
+                "email": "grace@acme.example",
+                "notes": NOTE,
+            }
+            created = json.loads(call("POST", "/contacts", contact, key="k-0").body)
+            row("create a contact (first, with Idempotency-Key)")
+            contact_id = created["contact_id"]
             pump.drain()
-            row(f"projector pass for step {n + 1}")
-        call("GET", f"/contacts/{contact_id}")
-        row("get the contact (8 events)")
-        call("GET", "/contacts?limit=25")
-        row("a list page (1 view)")
-        call("GET", "/dashboard")
-        row("the dashboard")
-        clock.advance(timedelta(days=3))
-        report = services.reminder_sweep.run()
-        row(f"the sweep ({len(report.sent)} reminder sent)")
-        pump.drain()
-        row("projector pass for reminder_sent")
-    bootstrap.install(None)
+            row("projector pass for it")
+            for n, step in enumerate(STEPS, start=1):
+                clock.advance(timedelta(hours=1))
+                call("POST", f"/contacts/{contact_id}/events", step, key=f"k-{n}")
+                row(f"log step {n + 1} ({step['type']}, with Idempotency-Key)")
+                pump.drain()
+                row(f"projector pass for step {n + 1}")
+            call("GET", f"/contacts/{contact_id}")
+            row("get the contact (8 events)")
+            call("GET", "/contacts?limit=25")
+            row("a list page (1 view)")
+            call("GET", "/dashboard")
+            row("the dashboard")
+            clock.advance(timedelta(days=3))
+            report = services.reminder_sweep.run()
+            row(f"the sweep ({len(report.sent)} reminder sent)")
+            pump.drain()
+            row("projector pass for reminder_sent")
+    finally:
+        client.meta.events.unregister("before-parameter-build.dynamodb", meter.before)
+        client.meta.events.unregister("after-call.dynamodb", meter.after)
+        bootstrap.install(None)
     return rows, dict(meter.largest)
 
 
