@@ -11,10 +11,15 @@ idempotency records: either compacts the journal at once, so the erased data doe
 in the file. A write is in the journal once the pump has carried it, normally well under a
 second after the API answered (the API wakes the pump after every write); `kill -9` can lose
 that much, Ctrl-C nothing.
+
+The journal holds no copy of the table in memory (moto holds the table already, and a second
+copy grew the stack by kilobytes a step): only a digest of each live item, to skip the records
+of a restore and redeliveries, which it already holds. Compacting reads the file back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -43,30 +48,22 @@ class EventsJournal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._items: dict[Key, Item] = {}
+        self._digests: dict[Key, bytes] = {}
         self._lock = threading.Lock()
 
     def load(self) -> int:
         """Reads the journal (a missing one is empty) and rewrites it compacted; returns the
         number of items it holds."""
-        items: dict[Key, Item] = {}
-        try:
-            with self.path.open(encoding="utf-8") as file:
-                for line in file:
-                    _apply(items, line)
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            raise JournalError(f"cannot read {self.path}: {error}") from error
         with self._lock:
-            self._items = items
-            self._compact()
+            items = self._read()
+            self._write(items)
+            self._digests = {key: _digest(item) for key, item in items.items()}
         return len(items)
 
     def restore(self, client: Any, table: str) -> int:
         """Writes every item back into `table` (fresh at start); returns how many."""
         with self._lock:
-            items = list(self._items.values())
+            items = list(self._read().values())
         for start in range(0, len(items), BATCH_WRITE):
             request: dict[str, Any] = {
                 table: [
@@ -89,26 +86,42 @@ class EventsJournal:
                 name = record.get("eventName")
                 if name in ("INSERT", "MODIFY") and "NewImage" in change:
                     image = change["NewImage"]
-                    key = _key(image)
-                    if self._items.get(key) == image:
+                    key, digest = _key(image), _digest(image)
+                    if self._digests.get(key) == digest:
                         continue  # a restore's own records, or a redelivery
                     # A rewritten event is an erasure's redaction: the old image must go.
                     rewrite |= name == "MODIFY" and key[1].startswith(EVENT_PREFIX)
-                    self._items[key] = image
+                    self._digests[key] = digest
                     lines.append(json.dumps({"put": image}, separators=(",", ":")))
                 elif name == "REMOVE" and "Keys" in change:
                     key = _key(change["Keys"])
-                    if self._items.pop(key, None) is not None:
+                    if self._digests.pop(key, None) is not None:
                         rewrite = True
                         lines.append(json.dumps({"delete": change["Keys"]}))
             if rewrite:
-                self._compact()
+                items = self._read()
+                for line in lines:
+                    _apply(items, line)
+                self._write(items)
             elif lines:
                 self._append(lines)
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._items)
+            return len(self._digests)
+
+    def _read(self) -> dict[Key, Item]:
+        """The live items the file holds, in the order they were first written."""
+        items: dict[Key, Item] = {}
+        try:
+            with self.path.open(encoding="utf-8") as file:
+                for line in file:
+                    _apply(items, line)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise JournalError(f"cannot read {self.path}: {error}") from error
+        return items
 
     def _append(self, lines: Iterable[str]) -> None:
         try:
@@ -120,20 +133,26 @@ class EventsJournal:
         except OSError as error:
             raise JournalError(f"cannot write {self.path}: {error}") from error
 
-    def _compact(self) -> None:
+    def _write(self, items: Mapping[Key, Item]) -> None:
         """Replaces the file with one line per live item, atomically: a crash mid-way leaves
         the old file, never half of a new one, and no old line survives the rename."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".part")
             with os.fdopen(handle, "w", encoding="utf-8") as file:
-                for item in self._items.values():
+                for item in items.values():
                     file.write(json.dumps({"put": item}, separators=(",", ":")) + "\n")
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, self.path)
         except OSError as error:
             raise JournalError(f"cannot write {self.path}: {error}") from error
+
+
+def _digest(item: Mapping[str, Any]) -> bytes:
+    # Attribute order differs between a stream's image and a line read back: sort the keys.
+    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode(), digest_size=16).digest()
 
 
 def _apply(items: dict[Key, Item], line: str) -> None:

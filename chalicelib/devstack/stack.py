@@ -28,7 +28,13 @@ from chalicelib.devstack.api_server import ApiServer
 from chalicelib.devstack.background import PeriodicTask
 from chalicelib.devstack.environment import EnvironmentPatch, stack_environment, write_env_file
 from chalicelib.devstack.journal import EventsJournal
-from chalicelib.devstack.moto_limits import cheap_transaction_snapshots, trim_stream
+from chalicelib.devstack.moto_limits import (
+    cheap_transaction_snapshots,
+    partition_queries,
+    stream_end,
+    trim_stream,
+    untracked_models,
+)
 from chalicelib.devstack.moto_server import LocalAwsServer
 from chalicelib.devstack.ses_outbox import SesOutboxMirror
 from chalicelib.reminders.sweep_report import SweepReport
@@ -129,6 +135,8 @@ class DevStack:
         self.aws_endpoint_url = moto.start()
         self._exit.callback(moto.stop)
         self._exit.enter_context(cheap_transaction_snapshots())
+        self._exit.enter_context(partition_queries())
+        self._exit.enter_context(untracked_models())
         api = self._api = ApiServer(_chalice_app(), self.host, self.port, on_write=self._wake_pump)
         self._exit.callback(api.stop)
         self.api_url = api.url
@@ -196,22 +204,30 @@ class DevStack:
         return sorted(self.outbox.glob("*.eml"))
 
     def drain(self, timeout: float = DRAIN_TIMEOUT_SECONDS) -> int:
-        """Delivers stream records to the projector until none are left; returns how many.
+        """Delivers stream records to the projector until every record written before the
+        call is delivered (or none is left); returns how many it delivered.
 
         Every write the API answered is already in the stream, so after this returns the read
-        models reflect it: tests wait on this, never on a sleep.
+        models reflect it: tests wait on this, never on a sleep. Writes arriving meanwhile are
+        left to the pump: under a steady stream of writes, waiting for an empty stream would
+        never end (and the scheduled sweep, which drains first, would never run).
         """
         self._require_running()
         deadline = time.monotonic() + timeout
+        written = stream_end(self.settings.region, self.settings.events_table)
         delivered = 0
         with self._pump_lock:
             while True:
                 batch = self._pump_and_trim()
                 delivered += batch
-                if batch == 0:
+                if batch == 0 or self._delivered_through(written):
                     return delivered
                 if time.monotonic() > deadline:
                     raise DevStackError(f"the stream was still busy after {timeout} s")
+
+    def _delivered_through(self, sequence: int | None) -> bool:
+        reached = self._pump.delivered_through().values()
+        return sequence is not None and bool(reached) and min(reached) >= sequence
 
     def sweep_now(self, now: datetime | None = None) -> SweepReport:
         """Projects everything written so far, runs a reminder sweep as of `now`, and projects

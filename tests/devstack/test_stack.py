@@ -6,6 +6,7 @@ import email
 import os
 import subprocess
 import sys
+import threading
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -176,3 +177,32 @@ def test_other_cli_commands_work_against_the_stack_through_its_env_file(
 
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "every read model matches" in verify.stdout
+
+
+def test_drain_returns_once_earlier_writes_are_projected_while_others_keep_writing(
+    stack: DevStack,
+) -> None:
+    stop = threading.Event()
+
+    def keep_writing() -> None:
+        n = 0
+        while not stop.is_set():
+            call("POST", f"{stack.api_url}/contacts", token=stack.token, body={"name": f"B {n}"})
+            n += 1
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        _, created = call(
+            "POST", f"{stack.api_url}/contacts", token=stack.token, body={"name": "Under Load"}
+        )
+        # Waiting for an empty stream would outlast any timeout while the writer runs.
+        stack.drain(timeout=10.0)
+        views = stack.services.view_store.get_views(
+            DEMO_USER.tenant_id, DEMO_USER.user_id, [created["contact_id"]]
+        )
+    finally:
+        stop.set()
+        writer.join()
+
+    assert created["contact_id"] in views
