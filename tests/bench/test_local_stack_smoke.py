@@ -13,6 +13,8 @@ ROWS = [
     "| 20 clients at once,",
     "| step latency, median of",
     "| memory of the stack's process (RSS)",
+    "| stopping after the long run",
+    "| steps | median step latency | RSS at the end |",
 ]
 
 
