@@ -40,6 +40,10 @@ def event_models() -> dict[str, type[BaseModel]]:
             occurred_at=(datetime, ...),
             recorded_at=(datetime, ...),
             data=(_data_model(event), ...),
+            retracted=(
+                bool,
+                Field(description="Undone by a later `step_retracted`: the fold ignores it"),
+            ),
         )
         for name, event in EVENT_TYPES.items()
     }

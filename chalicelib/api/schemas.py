@@ -3,7 +3,7 @@ OpenAPI description is generated from all of them, so the two can never drift ap
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from chalicelib.api.errors import FieldProblem
-from chalicelib.domain.events import CLIENT_EVENT_TYPES, ContactAdded, EventData
+from chalicelib.domain.events import CLIENT_EVENT_TYPES, ContactAdded, EventData, ReminderSnoozed
 from chalicelib.domain.moments import time_problem
 from chalicelib.domain.new_values import LinkedinUrl, NewTime, PersonName
 from chalicelib.domain.types import Email
@@ -81,6 +81,21 @@ def step_title(event_type: str) -> str:
     return "".join(part.title() for part in event_type.split("_"))
 
 
+UNTIL = "When the next action is due at the earliest: 1 hour to 90 days ahead."
+
+
+class _SnoozeFields(EventData):
+    """A client's `reminder_snoozed`: only `until`; which action it puts off is the server's
+    to say (the next action now), so the event's `action` and `due_at` are not asked for."""
+
+    event_type = ReminderSnoozed.event_type
+    until: NewTime = Field(description=UNTIL)
+
+
+# The fields a client sends for a step, where they are not the event's own.
+_CLIENT_FIELDS: dict[str, type[EventData]] = {ReminderSnoozed.event_type: _SnoozeFields}
+
+
 @cache
 def step_models() -> dict[str, type[EventData]]:
     """One request model per client event type: the event's fields plus `type` and `at`."""
@@ -88,7 +103,7 @@ def step_models() -> dict[str, type[EventData]]:
     for name, event in CLIENT_EVENT_TYPES.items():
         models[name] = create_model(  # type: ignore[call-overload]
             step_title(name) + "Step",
-            __base__=event,
+            __base__=_CLIENT_FIELDS.get(name, event),
             type=(Literal[name], ...),  # type: ignore[valid-type,arg-type]
             at=(NewTime | None, Field(default=None, description=AT)),
             **_stricter_fields(event),
@@ -110,12 +125,22 @@ def _stricter_fields(event: type[EventData]) -> dict[str, Any]:
     return fields
 
 
+SNOOZE_AT_LEAST = timedelta(hours=1)
+SNOOZE_AT_MOST = timedelta(days=90)
+
+
 def time_problems(step: EventData, now: datetime) -> list[FieldProblem]:
     """The step's times too far ahead of `now` to be believed: the models' validators, which
     have no clock, check the rest of each time's bounds (and `at` may not be ahead at all)."""
+    problems: list[FieldProblem] = []
     starts_at = getattr(step, "starts_at", None)
     problem = time_problem(starts_at, now) if isinstance(starts_at, datetime) else None
-    return [FieldProblem("starts_at", problem)] if problem else []
+    if problem:
+        problems.append(FieldProblem("starts_at", problem))
+    until = getattr(step, "until", None)
+    if isinstance(until, datetime) and not (now + SNOOZE_AT_LEAST <= until <= now + SNOOZE_AT_MOST):
+        problems.append(FieldProblem("until", "must be 1 hour to 90 days from now"))
+    return problems
 
 
 def event_of(step: EventData) -> EventData:
@@ -123,6 +148,10 @@ def event_of(step: EventData) -> EventData:
     model = CLIENT_EVENT_TYPES[step.event_type]
     fields = step.model_dump(exclude={"type", "at"}, exclude_unset=True)
     return model.model_validate(fields)
+
+
+# The event types a client may record, as one named enumeration.
+StepType = StrEnum("StepType", [(name.upper(), name) for name in CLIENT_EVENT_TYPES])  # type: ignore[misc]
 
 
 class NextAction(BaseModel):
@@ -174,10 +203,11 @@ class ContactPublic(BaseModel):
     reflection: ReflectionPublic | None
     created_at: datetime
     updated_at: datetime
-
-
-# The event types a client may record, as one named enumeration.
-StepType = StrEnum("StepType", [(name.upper(), name) for name in CLIENT_EVENT_TYPES])  # type: ignore[misc]
+    allowed_steps: list[StepType] = Field(  # type: ignore[valid-type]
+        description="The step types `POST /contacts/{contact_id}/events` accepts now, in the "
+        "order a person would take them: what is listed is accepted (given valid fields), "
+        "what is not is a 422. Empty for an erased contact"
+    )
 
 
 class EventRef(BaseModel):

@@ -13,7 +13,7 @@ time, so an odd stored event costs that action, never the contact or its user.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -39,12 +39,49 @@ class PlannedAction:
 
 
 def agenda(state: ContactState, settings: UserSettings) -> tuple[PlannedAction, ...]:
-    """Every action still open for the contact, earliest due first."""
+    """Every action still open for the contact, earliest due first, snoozes applied."""
+    return tuple(sorted(snoozed for snoozed, _ in _planned(state, settings)))
+
+
+def snooze_target(
+    state: ContactState, settings: UserSettings, at: datetime, action: Action | None = None
+) -> PlannedAction | None:
+    """The open action a snooze recorded at `at` puts off, as planned before any snooze (its
+    key for `Snooze`): the next action, or the first open one of `action` when named."""
+    for snoozed, planned in sorted(_planned(state, settings)):
+        if expired(snoozed, at) or (action is not None and planned.action is not action):
+            continue
+        return planned
+    return None
+
+
+def _planned(
+    state: ContactState, settings: UserSettings
+) -> list[tuple[PlannedAction, PlannedAction]]:
+    """Each open action twice: as due now (snoozes applied) and as planned."""
     if not state.exists:
-        return ()
+        return []
     planner = _PLANNERS.get(state.status)  # type: ignore[arg-type]
     planned = planner(state, settings) if planner else []
-    return tuple(sorted(p for p in planned if _on_the_calendar(p)))
+    until = {(s.action, s.due_at): s.until for s in state.snoozes}
+    return [
+        (_put_off(p, until.get((p.action, p.due_at))), p) for p in planned if _on_the_calendar(p)
+    ]
+
+
+def _put_off(planned: PlannedAction, until: datetime | None) -> PlannedAction:
+    # A snooze makes the action due at least at `until`; one that expires first stays expired.
+    if until is None or until <= planned.due_at:
+        return planned
+    return replace(planned, due_at=until)
+
+
+def _restarted(state: ContactState, moment: datetime) -> datetime:
+    """A reopened contact's clock starts again when it was reopened: what was overdue before
+    it was set aside is due from the reopening, not for months already."""
+    if state.reopened_at is None:
+        return moment
+    return max(moment, state.reopened_at)
 
 
 def off_the_calendar(state: ContactState) -> tuple[str, ...]:
@@ -96,21 +133,24 @@ def first_open(entries: Iterable[Entry], now: datetime) -> Entry | None:
 
 def _identified(state: ContactState, settings: UserSettings) -> list[PlannedAction]:
     assert state.created_at is not None
-    return [PlannedAction(state.created_at, Action.REACH_OUT)]
+    return [PlannedAction(_restarted(state, state.created_at), Action.REACH_OUT)]
 
 
 def _reaching_out(state: ContactState, settings: UserSettings) -> list[PlannedAction]:
     if state.cancelled_at is not None:
-        return [PlannedAction(state.cancelled_at, Action.SCHEDULE_INTERVIEW)]
+        return [PlannedAction(_restarted(state, state.cancelled_at), Action.SCHEDULE_INTERVIEW)]
     if state.reply is ReplyOutcome.ACCEPTED and state.replied_at is not None:
-        return [PlannedAction(state.replied_at, Action.SCHEDULE_INTERVIEW)]
+        return [PlannedAction(_restarted(state, state.replied_at), Action.SCHEDULE_INTERVIEW)]
     wait = settings.follow_up_after_business_days
     if state.last_outreach_at is None:
-        # Only an introduction asked for: if it has not happened by then, reach out yourself.
-        assert state.intro_requested_at is not None
-        due = add_business_days(state.intro_requested_at, wait, settings.timezone)
+        # Only an introduction asked for (or a reopened contact that was never reached out
+        # to): if it has not happened by then, reach out yourself.
+        since = state.intro_requested_at or state.reopened_at or state.created_at
+        assert since is not None
+        due = add_business_days(_restarted(state, since), wait, settings.timezone)
         return [PlannedAction(due, Action.REACH_OUT)]
-    due = add_business_days(state.last_outreach_at, wait, settings.timezone)
+    since = _restarted(state, state.last_outreach_at)
+    due = add_business_days(since, wait, settings.timezone)
     if state.follow_ups_sent < settings.max_follow_ups:
         return [PlannedAction(due, Action.FOLLOW_UP)]
     return [PlannedAction(due, Action.MOVE_ON)]

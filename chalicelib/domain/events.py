@@ -254,6 +254,37 @@ class ContactArchived(EventData):
     PERSONAL = frozenset({"reason"})
 
 
+class StepRetracted(EventData):
+    """Undoes the most recent step not undone yet (never `contact_added`, `contact_erased` or
+    `reminder_sent`): the fold ignores that step from then on; the stream keeps it."""
+
+    event_type = "step_retracted"
+    reason: Text | None = None
+    PERSONAL = frozenset({"reason"})
+
+
+class ContactReopened(EventData):
+    """An archived or declined contact back in the pipeline, where it was before."""
+
+    event_type = "contact_reopened"
+    reason: Text | None = None
+    PERSONAL = frozenset({"reason"})
+
+
+class ReminderSnoozed(EventData):
+    """An open action put off: its due time becomes at least `until`.
+
+    `action` and `due_at` name the action snoozed and the due time it had before. The server
+    fills them in (the next action when the step was recorded, or the action a snooze link
+    names), so a later, new action is never snoozed by it; a client sends only `until`.
+    """
+
+    event_type = "reminder_snoozed"
+    until: Timestamp
+    action: Action | None = None
+    due_at: Timestamp | None = None
+
+
 class ReminderSent(EventData):
     """The sweep emailed a reminder for this (action, due time): never send it again."""
 
@@ -290,6 +321,9 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         LinkedinConnected,
         ReflectionRecorded,
         ContactArchived,
+        StepRetracted,
+        ContactReopened,
+        ReminderSnoozed,
         ReminderSent,
         ContactErased,
     )

@@ -8,7 +8,14 @@ from dataclasses import replace
 from typing import Any
 
 from chalicelib.domain import events as ev
-from chalicelib.domain.state import ContactState, Envelope, Interview, Reflection, ResearchNote
+from chalicelib.domain.state import (
+    ContactState,
+    Envelope,
+    Interview,
+    Reflection,
+    ResearchNote,
+    Snooze,
+)
 from chalicelib.domain.vocabulary import ReplyOutcome, Status
 
 Change = dict[str, Any]
@@ -22,14 +29,43 @@ def fold(contact_id: str, envelopes: Iterable[Envelope], owner_id: str = "") -> 
     return state
 
 
+# What no retraction can take back: the contact's start and end, a reminder that went out,
+# and a retraction itself (undo again to go further back, not to redo).
+NOT_UNDOABLE: tuple[type[ev.EventData], ...] = (
+    ev.ContactAdded,
+    ev.ContactErased,
+    ev.ReminderSent,
+    ev.StepRetracted,
+)
+
+
 def evolve(state: ContactState, envelope: Envelope) -> ContactState:
     """The state after one more event."""
-    change = _CHANGES[type(envelope.data)](state, envelope)
     stamp: Change = {"version": envelope.version}
     if not isinstance(envelope.data, ev.ReminderSent):
         # A reminder going out is not the user's activity: it must not reorder their list.
         stamp["updated_at"] = envelope.recorded_at
+    if isinstance(envelope.data, ev.StepRetracted):
+        return _retracted(state, stamp)
+    change = _CHANGES[type(envelope.data)](state, envelope)
+    if not isinstance(envelope.data, NOT_UNDOABLE):
+        change |= {"previous": state, "step_version": envelope.version}
     return replace(state, **change, **stamp)
+
+
+def _retracted(state: ContactState, stamp: Change) -> ContactState:
+    """The state as if the latest step not undone had never happened: the one before it, with
+    what no undo takes back carried over. A stream with nothing to undo (the rules refuse
+    that) changes only the version."""
+    before = state.previous
+    if before is None or state.step_version is None:
+        return replace(state, **stamp)
+    return replace(
+        before,
+        reminders_sent=state.reminders_sent,
+        retracted=state.retracted | {state.step_version},
+        **stamp,
+    )
 
 
 def _details(data: ev.ContactDetails) -> Change:
@@ -149,6 +185,24 @@ def _archived(state: ContactState, e: Envelope) -> Change:
     return {"status": Status.ARCHIVED, "archived_from": state.status}
 
 
+def _reopened(state: ContactState, e: Envelope) -> Change:
+    # Archived: back where it was. Declined: back to reaching out, their "no" set aside (it
+    # still counts as a reply in the funnel) so that their new answer can be recorded.
+    if state.status is Status.ARCHIVED:
+        back = state.archived_from or Status.IDENTIFIED
+        return {"status": back, "archived_from": None, "reopened_at": e.occurred_at}
+    return {"status": Status.REACHING_OUT, "reply": None, "reopened_at": e.occurred_at}
+
+
+def _snoozed(state: ContactState, e: Envelope) -> Change:
+    assert isinstance(e.data, ev.ReminderSnoozed)
+    if e.data.action is None or e.data.due_at is None:
+        return {}  # recorded without a target (never by this code): nothing to put off
+    snooze = Snooze(e.data.action, e.data.due_at, e.data.until)
+    kept = [s for s in state.snoozes if (s.action, s.due_at) != (snooze.action, snooze.due_at)]
+    return {"snoozes": (*kept, snooze)}
+
+
 def _reminder(state: ContactState, e: Envelope) -> Change:
     assert isinstance(e.data, ev.ReminderSent)
     return {"reminders_sent": state.reminders_sent | {(e.data.action, e.data.due_at)}}
@@ -165,6 +219,7 @@ def _erased(state: ContactState, e: Envelope) -> Change:
         "research": (),
         "interview_notes": None,
         "reflection": None,
+        "previous": None,  # nothing to undo, and no earlier state kept in memory
     }
 
 
@@ -185,6 +240,8 @@ _CHANGES: dict[type[ev.EventData], Callable[[ContactState, Envelope], Change]] =
     ev.LinkedinConnected: _linkedin,
     ev.ReflectionRecorded: _reflection,
     ev.ContactArchived: _archived,
+    ev.ContactReopened: _reopened,
+    ev.ReminderSnoozed: _snoozed,
     ev.ReminderSent: _reminder,
     ev.ContactErased: _erased,
 }

@@ -47,6 +47,15 @@ class Reflection:
 
 
 @dataclass(frozen=True)
+class Snooze:
+    """An open action put off: the one due at `due_at` is due no earlier than `until`."""
+
+    action: Action
+    due_at: datetime
+    until: datetime
+
+
+@dataclass(frozen=True)
 class ContactState:
     """The fold of one contact's events. `status is None` means the stream has no contact yet."""
 
@@ -81,9 +90,17 @@ class ContactState:
     reflected_at: datetime | None = None
     archived_from: Status | None = None
     reminders_sent: frozenset[tuple[Action, datetime]] = field(default_factory=frozenset)
+    snoozes: tuple[Snooze, ...] = ()
+    reopened_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     erased: bool = False
+    # Undo: the state before the latest step not undone yet, and that step's version. A
+    # retraction returns to `previous` (keeping what no undo takes back: the reminders sent,
+    # the versions undone); `previous` holds its own `previous`, so undo repeats.
+    previous: ContactState | None = field(default=None, compare=False, repr=False)
+    step_version: int | None = None
+    retracted: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def exists(self) -> bool:
@@ -100,8 +117,9 @@ class ContactState:
 
     @property
     def replied(self) -> bool:
-        """A reply, or an interview scheduled (which only happens after one)."""
-        return self.reply is not None or self.ever_scheduled
+        """A reply (even one a reopening set aside), or an interview scheduled (which only
+        happens after one)."""
+        return self.replied_at is not None or self.ever_scheduled
 
     @property
     def interviewed(self) -> bool:

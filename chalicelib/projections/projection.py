@@ -52,7 +52,7 @@ def project(tenant_id: str, state: ContactState, settings: UserSettings) -> Cont
         return ContactView(tenant_id, state.owner_id, state.contact_id, state.version, erased=True)
     assert state.status is not None
     assert state.updated_at is not None
-    public = contact_public(state, settings, state.updated_at)
+    public = contact_public(state, settings, None)
     del public["next_action"]  # depends on the reader's "now": see the module's docstring
     interview = state.interview if state.status is Status.SCHEDULED else None
     return ContactView(

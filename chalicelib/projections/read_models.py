@@ -13,6 +13,8 @@ from typing import Any
 
 from chalicelib.clock import Clock
 from chalicelib.domain.agenda import expired, first_open
+from chalicelib.domain.events import InterviewCompleted
+from chalicelib.domain.rules import started
 from chalicelib.domain.vocabulary import Status
 from chalicelib.projections import dashboard as dash
 from chalicelib.projections.cursor import CursorScope, CursorSigner, InvalidCursorError
@@ -66,12 +68,19 @@ class ReadModels:
 
 
 def contact_of(view: ContactView, now: datetime) -> dict[str, Any]:
-    """The stored public contact with `next_action` chosen for `now`, as `next_action` does."""
+    """The stored public contact with `next_action` chosen for `now`, as `next_action` does,
+    and `allowed_steps` less those the time rules out now, as `rules.refusal` does."""
     public = dict(view.public)
     entry = first_open(view.agenda, now)
     public["next_action"] = (
         {"action": entry.action.value, "due_at": iso(entry.due_at)} if entry else None
     )
+    starts_at = view.interview_starts_at
+    public["allowed_steps"] = [
+        step
+        for step in public.get("allowed_steps", [])
+        if step != InterviewCompleted.event_type or starts_at is None or started(starts_at, now)
+    ]
     return public
 
 

@@ -20,7 +20,7 @@ from chalicelib.clock import Clock
 from chalicelib.domain import events as ev
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.fold import evolve
-from chalicelib.domain.rules import check_allowed
+from chalicelib.domain.rules import aimed, check_allowed
 from chalicelib.domain.state import ContactState, Envelope
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.mapper import new_event
@@ -150,8 +150,10 @@ class ContactCommands:
                 return replay
             with self._key_decides_first(caller, idempotency):
                 at = occurred_at or self._clock.now()
-                state = _allowed(caller, contact_id, loaded, data, if_match, at)
-            result = self._try_append(caller, stream, state, data, occurred_at, idempotency)
+                settings = self._user_settings(caller)
+                state = _allowed(caller, contact_id, loaded, data, if_match, at, settings)
+                recorded = aimed(state, data, settings, at)
+            result = self._try_append(caller, stream, state, recorded, occurred_at, idempotency)
             if result is not None:
                 return result
             # With If-Match the reload settles it: a replay when the winner was this very
@@ -242,15 +244,17 @@ def _allowed(
     data: ev.EventData,
     if_match: int | None,
     at: datetime,
+    settings: UserSettings,
 ) -> ContactState:
     """The contact's state, if it is the caller's, `If-Match` holds and the step fits now,
-    `at` being when it happened (a step cannot be dated before what it follows)."""
+    `at` being when it happened (a step cannot be dated before what it follows), under the
+    user's `settings` (how many follow-ups they allow)."""
     state = state_of(contact_id, loaded.events)
     if not state.exists or state.owner_id != caller.user_id:
         raise ContactNotFoundError(contact_id)
     if if_match is not None and if_match != state.version:
         raise VersionMismatchError(if_match, state.version)
-    check_allowed(state, data, at)
+    check_allowed(state, data, at, settings)
     return state
 
 

@@ -6,14 +6,20 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.agenda import next_action
+from chalicelib.domain.rules import allowed_steps
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.timefmt import iso, iso_or_none
 
 
-def contact_public(state: ContactState, settings: UserSettings, now: datetime) -> dict[str, Any]:
-    """The contact as clients see it; `next_action` is computed for `now`."""
-    planned = next_action(state, settings, now)
+def contact_public(
+    state: ContactState, settings: UserSettings, now: datetime | None
+) -> dict[str, Any]:
+    """The contact as clients see it; `next_action` and `allowed_steps` are computed for
+    `now`. Without `now` (a read model, which must not depend on when it was projected) there
+    is no `next_action`, and `allowed_steps` leaves out no step for its time: the reader
+    applies the rules of time (`rules.started`) when it reads."""
+    planned = next_action(state, settings, now) if now is not None else None
     interview = state.interview
     return {
         "contact_id": state.contact_id,
@@ -60,4 +66,5 @@ def contact_public(state: ContactState, settings: UserSettings, now: datetime) -
         ),
         "created_at": iso_or_none(state.created_at),
         "updated_at": iso_or_none(state.updated_at),
+        "allowed_steps": allowed_steps(state, settings, now),
     }

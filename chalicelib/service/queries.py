@@ -33,8 +33,8 @@ class ContactQueries:
         )
 
     def events(self, caller: Caller, contact_id: str) -> list[dict[str, Any]]:
-        """The contact's steps, oldest first."""
-        _, events = self._owned(caller, contact_id)
+        """The contact's steps, oldest first, each saying whether a retraction undid it."""
+        state, events = self._owned(caller, contact_id)
         return [
             {
                 "version": event.version,
@@ -42,6 +42,7 @@ class ContactQueries:
                 "occurred_at": iso(event.occurred_at),
                 "recorded_at": iso(event.recorded_at),
                 "data": event.data,
+                "retracted": event.version in state.retracted,
             }
             for event in events
         ]

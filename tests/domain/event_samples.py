@@ -29,6 +29,9 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "linkedin_connected": {},
     "reflection_recorded": {"lessons": "Prepare fewer questions."},
     "contact_archived": {},
+    "step_retracted": {},
+    "contact_reopened": {},
+    "reminder_snoozed": {"until": WHEN},
     "reminder_sent": {"action": "follow_up", "due_at": WHEN},
     "contact_erased": {},
 }

@@ -56,6 +56,10 @@ WRONG_TYPES = [
     ("reflection_recorded", "lessons", ["a", "b"]),
     ("contact_archived", "reason", 1),
     ("reminder_sent", "action", "celebrate"),
+    ("step_retracted", "reason", 3),
+    ("contact_reopened", "reason", ["a"]),
+    ("reminder_snoozed", "until", "in three days"),
+    ("reminder_snoozed", "action", "nap"),
 ]
 
 

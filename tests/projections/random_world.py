@@ -60,18 +60,22 @@ STEPS: dict[str, Callable[[datetime], ev.EventData]] = {
     "reflect": lambda now: ev.ReflectionRecorded(lessons="Ask about year one."),
     "update": lambda now: ev.ContactUpdated(company="Globex"),
     "archive": lambda now: ev.ContactArchived(),
+    "retract": lambda now: ev.StepRetracted(reason="logged by mistake"),
+    "reopen": lambda now: ev.ContactReopened(reason="they wrote back"),
+    "snooze": lambda now: ev.ReminderSnoozed(until=now + timedelta(days=3)),
 }
 # Steps that move a contact on from each status, so random runs reach every status.
+# Corrections (retract, reopen, snooze) come up in every status, so they mix with the rest.
 FORWARD: dict[str | None, tuple[str, ...]] = {
     None: ("update",),
-    "identified": ("outreach", "intro", "schedule", "outreach", "archive"),
-    "reaching_out": ("accepted", "follow_up", "schedule", "declined", "accepted"),
-    "scheduled": ("questions", "complete", "reschedule", "cancel", "complete"),
-    "interviewed": ("thanks", "reflect", "linkedin"),
-    "followed_up": ("reflect", "linkedin", "research"),
-    "reflected": ("linkedin", "update", "archive"),
-    "declined": ("update", "archive"),
-    "archived": ("update",),
+    "identified": ("outreach", "snooze", "intro", "schedule", "outreach", "archive"),
+    "reaching_out": ("accepted", "retract", "follow_up", "schedule", "declined", "accepted"),
+    "scheduled": ("questions", "snooze", "complete", "reschedule", "cancel", "complete"),
+    "interviewed": ("thanks", "reflect", "linkedin", "retract"),
+    "followed_up": ("reflect", "snooze", "linkedin", "research"),
+    "reflected": ("linkedin", "update", "archive", "retract"),
+    "declined": ("update", "archive", "reopen", "retract"),
+    "archived": ("update", "reopen", "retract"),
 }
 Op = tuple[Any, ...]
 _tables = itertools.count()
@@ -146,10 +150,11 @@ class World:
         asked of the rules first, so no command is sent only to be refused."""
         names = sorted(STEPS)
         start = names.index(first)
+        settings = self.services.settings_repository.get(who.tenant_id, who.user_id)
         for name in names[start:] + names[:start]:
             data = STEPS[name](self.clock.now())
             try:
-                check_allowed(state, data, self.clock.now())
+                check_allowed(state, data, self.clock.now(), settings or UserSettings())
             except StepNotAllowedError:
                 continue
             self.services.commands.record_step(who, state.contact_id, data)
