@@ -141,6 +141,13 @@ def put_settings() -> Response:
     return respond(settings_routes.put_settings, app.current_request)
 
 
+@app.route("/me/export", methods=["GET"], authorizer=jwt_auth)
+def export_me() -> Response:
+    from chalicelib.api import export_routes
+
+    return respond(export_routes.export_me, app.current_request)
+
+
 @app.route("/unsubscribe", methods=["GET"])
 def unsubscribe_page() -> Response:
     from chalicelib.api import unsubscribe_routes

@@ -34,6 +34,7 @@ from chalicelib.reminders.sweep_report import SweepConfig
 from chalicelib.retry import RetryPolicy
 from chalicelib.service.commands import ContactCommands
 from chalicelib.service.erasure import ErasureService
+from chalicelib.service.export import ExportService
 from chalicelib.service.queries import ContactQueries
 from chalicelib.service.settings_changes import SettingsChanges
 from chalicelib.service.throttle import RateLimit, RateLimitStore, TenantThrottle
@@ -271,6 +272,12 @@ class Services:
             self.settings.due_shards,
             RetryPolicy(max_attempts=6, base_delay=0.02, sleep=self.sleep),
             self.clock,
+        )
+
+    @cached_property
+    def exports(self) -> ExportService:
+        return ExportService(
+            self.view_store, self.event_store, self.settings_repository, self.clock
         )
 
     @cached_property

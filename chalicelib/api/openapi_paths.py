@@ -24,6 +24,70 @@ _LIMIT = {
     "required": False,
     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
 }
+_QUERY = {
+    "name": "q",
+    "in": "query",
+    "required": False,
+    "description": (
+        "Only the contacts whose name, company or role contains this text,"
+        " ignoring case and accents"
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+}
+_FORMAT = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "description": "`json` (the default): everything; `csv`: one row per contact",
+    "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"},
+}
+_EVENT: Schema = {
+    "type": "object",
+    "description": "As an item of `GET /contacts/{contact_id}/events`",
+    "required": ["version", "type", "occurred_at", "recorded_at", "data", "retracted"],
+}
+_EXPORTED_CONTACT: Schema = {
+    "type": "object",
+    "description": "As `GET /contacts/{contact_id}` answers, with its `events`; an erased "
+    "contact as its tombstone: `contact_id`, `erased: true` and its `events`",
+    "required": ["contact_id", "events"],
+    "properties": {
+        "contact_id": {"type": "string"},
+        "erased": {"type": "boolean"},
+        "events": {"type": "array", "items": _EVENT},
+    },
+}
+_EXPORT: Schema = {
+    "description": "A download (`Content-Disposition: attachment`), as JSON or as CSV",
+    "headers": {
+        "Content-Disposition": p.header(
+            '`attachment; filename="rapport-export-YYYY-MM-DD.json"` (or `.csv`)'
+        )
+    },
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["exported_at", "settings", "contacts"],
+                "properties": {
+                    "exported_at": {"type": "string", "format": "date-time"},
+                    "settings": {
+                        "type": "object",
+                        "description": "As `GET /me/settings` answers, less `pending_email`",
+                    },
+                    "contacts": {"type": "array", "items": _EXPORTED_CONTACT},
+                },
+            }
+        },
+        "text/csv": {
+            "schema": {
+                "type": "string",
+                "description": "A header row, then one row per contact; a cell that would "
+                "start with `=`, `+`, `-`, `@`, a tab or a carriage return starts with `'`",
+            }
+        },
+    },
+}
 _CURSOR = {
     "name": "cursor",
     "in": "query",
@@ -67,7 +131,7 @@ def _contacts() -> Schema:
                 "contacts",
                 "List contacts, most recently updated first (from the projections)",
                 {"200": p.answer("A page of contacts", s.ContactList), "400": p.BAD_INPUT},
-                parameters=(_STATUS, _LIMIT, _CURSOR),
+                parameters=(_STATUS, _QUERY, _LIMIT, _CURSOR),
             ),
         },
         "/contacts/{contact_id}": {
@@ -174,6 +238,15 @@ def _reads() -> Schema:
                     ),
                 },
                 body=p.json_body(p.ref(s.SettingsUpdate)),
+            ),
+        },
+        "/me/export": {
+            "get": p.operation(
+                "exportMe",
+                "settings",
+                "Everything of the caller's: settings, and every contact with every event",
+                {"200": _EXPORT, "400": p.BAD_INPUT},
+                parameters=(_FORMAT,),
             ),
         },
     }

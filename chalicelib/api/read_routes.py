@@ -1,4 +1,5 @@
-"""Handlers of the read side (`GET /contacts`, the dashboards) and of erasure (`DELETE`)."""
+"""Handlers of the read side (`GET /contacts`, its `?q=` search, the dashboards) and of
+erasure (`DELETE`)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,27 @@ from chalicelib.clock import Clock
 from chalicelib.domain.vocabulary import Status
 from chalicelib.projections.cursor import InvalidCursorError
 from chalicelib.projections.read_models import ReadModels
+from chalicelib.projections.search import normalize
 from chalicelib.service.erasure import ErasureService
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+MAX_QUERY = 100
 
 
 def list_contacts(request: ApiRequest, *, read_models: ReadModels, clock: Clock) -> ApiResponse:
     caller = caller_of(request, clock)
     status = _status(request.query.get("status"))
     limit = _limit(request.query.get("limit"))
+    search = _search(request.query.get("q"))
     try:
         page = read_models.contacts(
-            caller.tenant_id, caller.user_id, status, limit, request.query.get("cursor") or None
+            caller.tenant_id,
+            caller.user_id,
+            status,
+            limit,
+            request.query.get("cursor") or None,
+            search,
         )
     except InvalidCursorError as error:
         problem = FieldProblem("cursor", "use the next_cursor of the previous page, unchanged")
@@ -55,6 +64,18 @@ def _status(raw: str | None) -> Status | None:
     except ValueError:
         names = ", ".join(status.value for status in Status)
         raise bad_field("status", f"must be one of {names}") from None
+
+
+def _search(raw: str | None) -> str | None:
+    """`q`, normalized as the stored search text is; absent means no search."""
+    if raw is None:
+        return None
+    if not 1 <= len(raw) <= MAX_QUERY:
+        raise bad_field("q", f"must be 1 to {MAX_QUERY} characters")
+    search = normalize(raw)
+    if not search:
+        raise bad_field("q", "must hold something to search for, not only accents")
+    return search
 
 
 def _limit(raw: str | None) -> int:

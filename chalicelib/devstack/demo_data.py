@@ -21,8 +21,14 @@ from chalicelib.domain.vocabulary import Channel, ReplyOutcome, ResearchSubject,
 from chalicelib.settings import Settings
 
 DEMO_USER = Identity(user_id="demo-user", tenant_id="demo", email="demo@rapport.example")
-# Reminders at any hour (0 in UTC), so the start's sweep already finds something to send.
-DEMO_SETTINGS = UserSettings(email=DEMO_USER.email, timezone="UTC", reminder_hour=0)
+
+
+def demo_settings(now: datetime) -> UserSettings:
+    """The demo user's settings: reminders at the hour the demo was loaded (UTC), so the
+    stack's first sweeps fall inside the reminder window (reminder_hour to 3 hours after it)
+    and already find something to send."""
+    return UserSettings(email=DEMO_USER.email, timezone="UTC", reminder_hour=now.hour)
+
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -165,7 +171,7 @@ def seed(services: Services, now: datetime) -> list[str]:
     clock = FixedClock(now)
     # The same adapters, with a clock that stands in for the past weeks.
     demo = bootstrap(services.adapters, services.settings, clock=clock, sleep=lambda _: None)
-    demo.settings_repository.put(DEMO_USER.tenant_id, DEMO_USER.user_id, DEMO_SETTINGS)
+    demo.settings_repository.put(DEMO_USER.tenant_id, DEMO_USER.user_id, demo_settings(now))
     commands = demo.commands
     contact_ids: list[str] = []
     for contact in demo_contacts(now):

@@ -48,3 +48,33 @@ def _at_reminder_hour(day: object, hour: int, zone: ZoneInfo) -> datetime:
     # spring-forward day lands on the first valid instant after it.
     naive = datetime.combine(day, time(hour))  # type: ignore[arg-type]
     return naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+# A reminder email leaves only in the user's window: three real hours from the reminder hour.
+WINDOW = timedelta(hours=3)
+
+
+def _window_starts(now: datetime, settings: UserSettings) -> list[datetime]:
+    """The window starts (UTC) of the local days around `now`, in order."""
+    zone = ZoneInfo(settings.timezone)
+    today = now.astimezone(zone).date()
+    starts = []
+    for offset in (-1, 0, 1, 2):
+        try:
+            day = today + timedelta(days=offset)
+            starts.append(_at_reminder_hour(day, settings.reminder_hour, zone).astimezone(UTC))
+        except OverflowError:
+            continue
+    return sorted(starts)
+
+
+def in_window(now: datetime, settings: UserSettings) -> bool:
+    """Whether `now` lies in the user's reminder window: [reminder hour, +3 h) local."""
+    return any(start <= now < start + WINDOW for start in _window_starts(now, settings))
+
+
+def next_window_start(now: datetime, settings: UserSettings) -> datetime:
+    """`now` when it is in the window, else the start (UTC) of the next window."""
+    if in_window(now, settings):
+        return now.astimezone(UTC)
+    return next(start for start in _window_starts(now, settings) if start > now)

@@ -1,6 +1,6 @@
 """Opaque list cursors: a signed DynamoDB start key, bound to the query it continues.
 
-A cursor carries the tenant, user and status filter it was issued for; it is honoured only
+A cursor carries the tenant, user, status filter and search it was issued for; it is honoured only
 for the same caller and query, and only if its HMAC verifies. The reader also checks that the
 start key lies in the caller's own partition, so even a leaked signing key cannot move a
 Query into another tenant's data. Signing is `chalicelib.signing`'s, under this module's context.
@@ -36,10 +36,13 @@ class CursorScope:
     tenant_id: str
     user_id: str
     status: str = ""
+    search: str = ""
 
     @property
     def query(self) -> list[str]:
-        return [self.tenant_id, self.user_id, self.status]
+        # A cursor of a plain list keeps the form it had before search existed.
+        base = [self.tenant_id, self.user_id, self.status]
+        return [*base, self.search] if self.search else base
 
 
 def signing_key(settings: Settings) -> bytes:

@@ -25,6 +25,7 @@ from chalicelib.domain.reminder_time import send_time
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.domain.vocabulary import Status
+from chalicelib.projections.search import search_text
 from chalicelib.service.presenter import contact_public
 from chalicelib.timefmt import to_millis
 from chalicelib.viewstore.model import (
@@ -68,6 +69,7 @@ def project(tenant_id: str, state: ContactState, settings: UserSettings) -> Cont
         agenda=_agenda(state, settings),
         updated_at=to_millis(state.updated_at),
         interview_starts_at=to_millis(interview.starts_at) if interview else None,
+        search=search_text(state),
     )
 
 

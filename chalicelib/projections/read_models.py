@@ -41,12 +41,16 @@ class ReadModels:
         status: Status | None,
         limit: int,
         cursor: str | None,
+        search: str | None = None,
     ) -> dict[str, Any]:
-        """A page of the user's contacts, most recently updated first."""
-        scope = CursorScope(tenant_id, user_id, status.value if status else "")
+        """A page of the user's contacts, most recently updated first; with `search`
+        (normalized), only those whose name, company or role contains it."""
+        scope = CursorScope(tenant_id, user_id, status.value if status else "", search or "")
         after = self._signer.verify(scope, cursor) if cursor else None
         try:
-            page = self._views.contacts_page(tenant_id, user_id, status, limit, after)
+            page = self._views.contacts_page(
+                tenant_id, user_id, status, limit, after, search=search or None
+            )
         except InvalidPositionError as error:
             raise InvalidCursorError(str(error)) from error
         now = self._clock.now()

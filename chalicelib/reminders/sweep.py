@@ -22,7 +22,7 @@ from enum import StrEnum
 from chalicelib.clock import Clock
 from chalicelib.domain.agenda import PlannedAction, agenda, expired, off_the_calendar
 from chalicelib.domain.events import ReminderSent
-from chalicelib.domain.reminder_time import send_time
+from chalicelib.domain.reminder_time import in_window, send_time
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StoredEvent, StreamId
@@ -93,15 +93,20 @@ class ReminderSweep:
             logger.debug("no reminders for user %s: turned off, or no email address", user)
             report.silent_users += 1
             return
+        # Never at night: outside the user's reminder window their due reminders stay in the
+        # index, unsent and unmarked, for the next window's sweep (expired ones still leave).
+        open_now = in_window(report.now, settings)
         if report.dry_run:
-            report.planned.extend(self._judge(reminders, settings, report))
+            planned = self._judge(reminders, settings, report)
+            if open_now:
+                report.planned.extend(planned)
             return
         if not self._views.hold_user(user, sweep_id, report.now, self._config.stuck_after):
             report.busy_users += 1  # an overlapping sweep is on it
             return
         try:
             due = self._judge(reminders, settings, report)
-            if due:
+            if due and open_now:
                 self._delivery.deliver(user, settings, due, sweep_id, report)
         finally:
             self._views.release_user(user, sweep_id)

@@ -35,17 +35,7 @@ class ContactQueries:
     def events(self, caller: Caller, contact_id: str) -> list[dict[str, Any]]:
         """The contact's steps, oldest first, each saying whether a retraction undid it."""
         state, events = self._owned(caller, contact_id)
-        return [
-            {
-                "version": event.version,
-                "type": event.type,
-                "occurred_at": iso(event.occurred_at),
-                "recorded_at": iso(event.recorded_at),
-                "data": event.data,
-                "retracted": event.version in state.retracted,
-            }
-            for event in events
-        ]
+        return event_items(state, events)
 
     def _owned(self, caller: Caller, contact_id: str) -> tuple[ContactState, list[StoredEvent]]:
         events = self._store.read(StreamId(caller.tenant_id, contact_id))
@@ -53,3 +43,18 @@ class ContactQueries:
         if not state.exists or state.owner_id != caller.user_id:
             raise ContactNotFoundError(contact_id)
         return state, events
+
+
+def event_items(state: ContactState, events: list[StoredEvent]) -> list[dict[str, Any]]:
+    """The items of `GET /contacts/{id}/events` (and of the export)."""
+    return [
+        {
+            "version": event.version,
+            "type": event.type,
+            "occurred_at": iso(event.occurred_at),
+            "recorded_at": iso(event.recorded_at),
+            "data": event.data,
+            "retracted": event.version in state.retracted,
+        }
+        for event in events
+    ]

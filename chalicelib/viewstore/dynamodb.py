@@ -39,6 +39,10 @@ from chalicelib.viewstore.port import (
 )
 
 MAX_BATCH_GET = 100
+# A search reads at most this many pages of this many items per request, then hands out a
+# cursor from where it stopped (a page of matches may be short, or even empty).
+SEARCH_PAGES = 5
+SEARCH_READ = 100
 
 
 class DynamoDBViewStore:
@@ -140,6 +144,7 @@ class DynamoDBViewStore:
         status: Status | None,
         limit: int,
         after: Mapping[str, str] | None = None,
+        search: str | None = None,
     ) -> ContactsPage:
         index = BY_STATUS if status else BY_UPDATED
         own = items.user_pk(tenant_id, user_id)
@@ -160,6 +165,8 @@ class DynamoDBViewStore:
             if not valid or after[index.partition_key] != pk or after["PK"] != own:
                 raise InvalidPositionError("the position belongs to another query")
             kwargs["ExclusiveStartKey"] = {name: {"S": after[name]} for name in names}
+        if search:
+            return self._search_page(kwargs, names, limit, search)
         page = self._client.query(**kwargs)
         found: list[items.Item] = page.get("Items", [])
         last: items.Item | None = None
@@ -168,6 +175,34 @@ class DynamoDBViewStore:
             last = found[-1]
         elif "LastEvaluatedKey" in page:  # a 1 MB page stopped short: continue after it
             last = page["LastEvaluatedKey"]
+        position = {name: last[name]["S"] for name in names} if last else None
+        return ContactsPage(tuple(map(items.view_of, found)), position)
+
+    def _search_page(
+        self, kwargs: dict[str, Any], names: tuple[str, ...], limit: int, search: str
+    ) -> ContactsPage:
+        """The same Query with a filter: Limit counts items read before the filter, so read
+        on, a bounded number of pages, until `limit` match or the list ends."""
+        names_of = kwargs["ExpressionAttributeNames"] | {"#search": "search"}
+        values_of = kwargs["ExpressionAttributeValues"] | {":q": {"S": search}}
+        kwargs = kwargs | {
+            "Limit": SEARCH_READ,
+            "FilterExpression": "contains(#search, :q)",
+            "ExpressionAttributeNames": names_of,
+            "ExpressionAttributeValues": values_of,
+        }
+        found: list[items.Item] = []
+        last: items.Item | None = None
+        for _ in range(SEARCH_PAGES):
+            page = self._client.query(**kwargs)
+            found.extend(page.get("Items", []))
+            last = page.get("LastEvaluatedKey")
+            if len(found) >= limit or last is None:
+                break
+            kwargs["ExclusiveStartKey"] = last
+        if len(found) > limit:
+            found = found[:limit]
+            last = found[-1]
         position = {name: last[name]["S"] for name in names} if last else None
         return ContactsPage(tuple(map(items.view_of, found)), position)
 

@@ -135,6 +135,8 @@ def view_item(view: ContactView) -> Item:
         item |= {"gsi2pk": _s(f"{pk}#S#{view.status.value}"), "gsi2sk": listed}
     if view.interview_starts_at is not None:
         item["starts_at"] = _s(iso(view.interview_starts_at))
+    if view.search:  # for `contains(search, :q)` on the list's Query
+        item["search"] = _s(view.search)
     return item
 
 
@@ -154,6 +156,7 @@ def view_of(item: Item) -> ContactView:
         agenda=tuple(_agenda_entry_of(entry) for entry in json.loads(item["agenda"]["S"])),
         updated_at=_time(item, "updated_at"),
         interview_starts_at=_time(item, "starts_at"),
+        search=item.get("search", {}).get("S", ""),
     )
 
 

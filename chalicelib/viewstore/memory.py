@@ -123,8 +123,9 @@ class InMemoryViewStore:
         status: Status | None,
         limit: int,
         after: Mapping[str, str] | None = None,
+        search: str | None = None,
     ) -> ContactsPage:
-        scope = f"{tenant_id}/{user_id}/{status.value if status else ''}"
+        scope = f"{tenant_id}/{user_id}/{status.value if status else ''}/{search or ''}"
         if after is not None and (set(after) != {"scope", "at"} or after["scope"] != scope):
             raise InvalidPositionError("the position belongs to another query")
         with self._lock:
@@ -136,6 +137,7 @@ class InMemoryViewStore:
                     and not view.erased
                     and view.status is not None
                     and (status is None or view.status is status)
+                    and (not search or search in view.search)
                 ),
                 key=_list_position,
                 reverse=True,

@@ -53,6 +53,8 @@ class ContactView:
     agenda: tuple[AgendaEntry, ...] = ()
     updated_at: datetime | None = None
     interview_starts_at: datetime | None = None
+    # Name, company and role, normalized for `GET /contacts?q=` (projections.search).
+    search: str = ""
 
     @property
     def contribution(self) -> Contribution:

@@ -113,9 +113,13 @@ class ViewStore(Protocol):
         status: Status | None,
         limit: int,
         after: Mapping[str, str] | None = None,
+        search: str | None = None,
     ) -> ContactsPage:
         """Up to `limit` views, most recently updated first, after a position this store
-        handed out for the same user and status (InvalidPositionError otherwise)."""
+        handed out for the same user and status (InvalidPositionError otherwise).
+
+        With `search` (normalized, see projections.search), only views whose search text
+        contains it; such a page may hold fewer than `limit` views and still have a next one."""
         ...
 
     # -- the sweep ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import { announce, h } from './dom.js';
 import { clearErrors, idempotencyKeyFor, readField, renderField, settleKey, showErrors, whileBusy } from './forms.js';
-import { CONTACT_FIELDS } from './steps.js';
+import { CONTACT_FIELDS } from './stepfields.js';
 
 export function mountAddContactForm(form, alertEl, { api, onCreated }) {
   const fields = CONTACT_FIELDS.map((field) =>

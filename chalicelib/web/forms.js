@@ -7,7 +7,7 @@ import { fromDatetimeLocal, toDatetimeLocal } from './format.js';
 let uid = 0;
 
 /**
- * A labelled field as a .field block. `field` is one entry of steps.js (name, label, kind,
+ * A labelled field as a .field block. `field` is one entry of stepfields.js (name, label, kind,
  * options, required, min, max, prompt...); `value` prefills it.
  */
 export function renderField(field, { idPrefix, value } = {}) {

@@ -55,6 +55,9 @@ export const EVENT_LABELS = {
   contact_archived: 'Archived',
   contact_erased: 'Personal data erased',
   reminder_sent: 'Reminder emailed',
+  step_retracted: 'Undid the last step',
+  contact_reopened: 'Reopened',
+  reminder_snoozed: 'Reminder snoozed',
 };
 
 export const FIELD_LABELS = {
@@ -83,6 +86,7 @@ export const FIELD_LABELS = {
   lessons: 'Lessons',
   action: 'Action',
   due_at: 'Due',
+  until: 'Until',
 };
 
 export const VALUE_LABELS = {

@@ -1,7 +1,8 @@
 // The contact dialog: details, timeline and the step form, with focus managed for keyboards.
 
 import { announce, byTestId, setAlert } from './dom.js';
-import { STEPS } from './steps.js';
+import { renderStepButtons } from './stepbuttons.js';
+import { stepFields } from './stepfields.js';
 import { mountStepForm } from './stepform.js';
 import { renderContact, renderTimeline } from './timeline.js';
 
@@ -18,6 +19,7 @@ export function createContactPanel({ api, dialog, onChanged, onErased }) {
   const formAlert = byTestId('step-form-alert', dialog);
   const panelAlert = byTestId('panel-alert', dialog);
   const eraseButton = byTestId('erase-contact', dialog);
+  const buttonsEl = byTestId('step-buttons', dialog);
   let current = null;
   let opener = null;
   let openId = null;
@@ -27,7 +29,50 @@ export function createContactPanel({ api, dialog, onChanged, onErased }) {
     title.textContent = contact.name || 'Unnamed contact';
     subtitle.textContent = [contact.role, contact.company].filter(Boolean).join(' at ');
     renderContact(detailsEl, contact);
-    renderTimeline(timelineEl, events);
+    const allowed = contact.allowed_steps || [];
+    renderTimeline(timelineEl, events, {
+      onUndo: allowed.includes('step_retracted')
+        ? (event) => recordButtonStep({ type: 'step_retracted' }, `Undid “${stepFields(event.type).label}”`)
+        : undefined,
+    });
+    renderStepButtons(buttonsEl, contact, recordButtonStep);
+  }
+
+  /** Sends a step with the version shown (If-Match), so it applies to what the person saw. */
+  async function record(body, idempotencyKey) {
+    const result = await api.logStep(current.contact_id, body, { idempotencyKey, version: current.version });
+    const events = await api.getEvents(current.contact_id);
+    show(result.contact, events);
+    mountStepForm(form, formAlert, result.contact, submitStep);
+    onChanged(result.contact);
+    return result.contact;
+  }
+
+  /** Undo, Reopen and Snooze: one click each, refusals shown at the top of the dialog. */
+  async function recordButtonStep(body, what) {
+    if (!current) return;
+    setAlert(panelAlert, '');
+    const buttons = dialog.querySelectorAll('.step-buttons button, [data-testid="undo-step"]');
+    // Disabled while sending, so a double click cannot send the step twice.
+    buttons.forEach((b) => {
+      b.disabled = true;
+    });
+    try {
+      const contact = await record(body);
+      announce(`${what} for ${contact.name}.`);
+      title.focus();
+    } catch (error) {
+      if (error.status === 401) return;
+      buttons.forEach((b) => {
+        b.disabled = false;
+      });
+      // The contact moved on elsewhere: show what it is now, and the steps it accepts now.
+      if (error.status === 412 || error.status === 422) {
+        const contact = await load(current.contact_id).catch(() => null);
+        if (contact) mountStepForm(form, formAlert, contact, submitStep);
+      }
+      setAlert(panelAlert, error.message);
+    }
   }
 
   async function load(id) {
@@ -39,12 +84,8 @@ export function createContactPanel({ api, dialog, onChanged, onErased }) {
 
   async function submitStep(body, idempotencyKey) {
     try {
-      const result = await api.logStep(current.contact_id, body, { idempotencyKey, version: current.version });
-      const events = await api.getEvents(current.contact_id);
-      show(result.contact, events);
-      mountStepForm(form, formAlert, result.contact, submitStep);
-      onChanged(result.contact);
-      announce(`Logged “${STEPS[body.type]?.label || body.type}” for ${result.contact.name}.`);
+      const contact = await record(body, idempotencyKey);
+      announce(`Logged “${stepFields(body.type).label}” for ${contact.name}.`);
       byTestId('step-type', form)?.focus();
     } catch (error) {
       // Someone else (another tab) moved the contact on: show the current state, keep what was typed.
@@ -63,6 +104,7 @@ export function createContactPanel({ api, dialog, onChanged, onErased }) {
     subtitle.textContent = '';
     detailsEl.replaceChildren();
     timelineEl.replaceChildren();
+    buttonsEl.replaceChildren();
     form.replaceChildren();
     setAlert(formAlert, '');
     setAlert(panelAlert, '');

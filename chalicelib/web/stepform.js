@@ -1,10 +1,37 @@
-// The form that logs a contact's next step, offering only steps its status allows.
+// The form that logs a contact's next step, offering exactly the steps the server says it accepts.
 
 import { announce, h } from './dom.js';
 import { fromDatetimeLocal, toDatetimeLocal } from './format.js';
 import { clearErrors, idempotencyKeyFor, readField, renderField, settleKey, showErrors, whileBusy } from './forms.js';
 import { STATUS_LABELS, label } from './labels.js';
-import { STEPS, SUGGESTED_QUESTIONS, allowedSteps, pick, suggestedStep } from './steps.js';
+import { SUGGESTED_QUESTIONS, pick, stepFields } from './stepfields.js';
+
+// Undo, reopen and snooze have their own buttons by the timeline, not a place in this form.
+const BUTTON_STEPS = new Set(['step_retracted', 'contact_reopened', 'reminder_snoozed']);
+
+// The step that carries out each next action, preselected so the usual next step is one click.
+const STEP_FOR_ACTION = {
+  reach_out: 'outreach_sent',
+  follow_up: 'follow_up_sent',
+  move_on: 'contact_archived',
+  schedule_interview: 'interview_scheduled',
+  prepare_questions: 'questions_prepared',
+  attend_interview: 'interview_completed',
+  log_interview: 'interview_completed',
+  send_thank_you: 'thank_you_sent',
+  connect_linkedin: 'linkedin_connected',
+  reflect: 'reflection_recorded',
+};
+
+/** The steps this form offers: the contact's `allowed_steps`, in the server's order. */
+export function formSteps(contact) {
+  return (contact.allowed_steps || []).filter((type) => !BUTTON_STEPS.has(type));
+}
+
+function suggestedStep(contact, types) {
+  const type = STEP_FOR_ACTION[contact.next_action?.action];
+  return types.includes(type) ? type : types[0];
+}
 
 function questionsField(contact) {
   const existing = contact.questions || [];
@@ -93,7 +120,7 @@ function questionsField(contact) {
 
 function stepBody(form, type, contact, readers) {
   const body = { type };
-  for (const field of STEPS[type].fields) {
+  for (const field of stepFields(type).fields) {
     if (field.kind === 'questions') {
       body.questions = readers.questions.read();
       continue;
@@ -119,7 +146,7 @@ function stepBody(form, type, contact, readers) {
  */
 export function mountStepForm(form, alertEl, contact, submit) {
   clearErrors(form, alertEl);
-  const types = allowedSteps(contact);
+  const types = formSteps(contact);
   if (!types.length) {
     form.replaceChildren(
       h('p', { class: 'hint', 'data-testid': 'no-steps' }, `No steps can be logged while the contact is ${label(STATUS_LABELS, contact.status).toLowerCase()}.`),
@@ -129,16 +156,16 @@ export function mountStepForm(form, alertEl, contact, submit) {
   const select = h(
     'select',
     { id: 'step-type', name: 'type', 'data-testid': 'step-type' },
-    types.map((type) => h('option', { value: type }, STEPS[type].label)),
+    types.map((type) => h('option', { value: type }, stepFields(type).label)),
   );
-  select.value = suggestedStep(contact);
+  select.value = suggestedStep(contact, types);
   const hint = h('p', { class: 'hint', id: 'step-hint', 'data-testid': 'step-hint' });
   const fieldsEl = h('div', { class: 'step-fields', 'data-testid': 'step-fields' });
   const atInput = h('input', { id: 'step-at', name: 'at', type: 'datetime-local', max: toDatetimeLocal(new Date()), 'aria-describedby': 'step-at-hint' });
   const readers = {};
 
   const drawFields = () => {
-    const step = STEPS[select.value];
+    const step = stepFields(select.value);
     hint.textContent = step.hint || '';
     hint.hidden = !step.hint;
     const nodes = step.fields.map((field) => {

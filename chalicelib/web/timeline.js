@@ -1,4 +1,5 @@
 // A contact's details and its timeline of events, oldest first, in words people use.
+// Undone steps stay in the timeline, struck through: the history is kept, only its effect goes.
 
 import { h } from './dom.js';
 import { formatDateTime, timeEl } from './format.js';
@@ -30,7 +31,7 @@ function valueNode(key, value) {
     return h('ol', { class: 'plain-list' }, value.map((item) => h('li', {}, String(item))));
   }
   if (value && typeof value === 'object') return details(value);
-  if (key.endsWith('_at')) return timeEl(value);
+  if (key.endsWith('_at') || key === 'until') return timeEl(value);
   if (key.endsWith('_url') && safeHttpsUrl(value)) {
     return h('a', { href: safeHttpsUrl(value), rel: 'noopener noreferrer', target: '_blank' }, value);
   }
@@ -69,20 +70,72 @@ function eventTitle(event) {
   return base;
 }
 
-export function renderTimeline(listEl, events) {
-  const sorted = [...events].sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
+// Steps an undo never takes back (the server's rule); an undo itself is undone by no button.
+const NOT_UNDOABLE = new Set(['contact_added', 'contact_created', 'contact_erased', 'reminder_sent', 'step_retracted']);
+
+/** Oldest first by when it happened; steps logged for the same moment in the order recorded. */
+function byWhen(a, b) {
+  const at = Date.parse(a.occurred_at) - Date.parse(b.occurred_at);
+  return at || (a.version ?? 0) - (b.version ?? 0);
+}
+
+/** The step an undo would take back: the latest recorded (highest version) not yet undone. */
+function undoable(events) {
+  return events
+    .filter((e) => !e.retracted && !NOT_UNDOABLE.has(e.type))
+    .reduce((latest, e) => (!latest || (e.version ?? 0) > (latest.version ?? 0) ? e : latest), null);
+}
+
+function eventItem(event, undoButton) {
+  return h(
+    'li',
+    {
+      class: event.retracted ? 'event retracted' : 'event',
+      'data-testid': `event-${event.version}`,
+      'data-event-type': event.type,
+      'data-retracted': event.retracted ? 'true' : 'false',
+    },
+    h(
+      'h4',
+      { class: 'event-title' },
+      eventTitle(event),
+      // The strike-through is not read aloud, so say it.
+      event.retracted ? h('span', { class: 'visually-hidden' }, ' (undone)') : null,
+    ),
+    h('p', { class: 'event-when' }, timeEl(event.occurred_at)),
+    details(event.data),
+    undoButton,
+  );
+}
+
+/**
+ * Draws `events`; with `onUndo`, the step an undo would take back gets an "Undo" button that
+ * calls onUndo(event) (the caller passes it only when the contact's allowed_steps allow it).
+ */
+export function renderTimeline(listEl, events, { onUndo } = {}) {
+  const sorted = [...events].sort(byWhen);
   if (!sorted.length) {
     listEl.replaceChildren(h('li', { class: 'empty' }, 'No steps yet.'));
     return;
   }
+  const target = onUndo ? undoable(sorted) : null;
   listEl.replaceChildren(
     ...sorted.map((event) =>
-      h(
-        'li',
-        { class: 'event', 'data-testid': `event-${event.version}`, 'data-event-type': event.type },
-        h('h4', { class: 'event-title' }, eventTitle(event)),
-        h('p', { class: 'event-when' }, timeEl(event.occurred_at)),
-        details(event.data),
+      eventItem(
+        event,
+        event === target
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary small',
+                'data-testid': 'undo-step',
+                'aria-label': `Undo “${eventTitle(event)}”`,
+                onclick: () => onUndo(event),
+              },
+              'Undo',
+            )
+          : null,
       ),
     ),
   );
@@ -99,7 +152,7 @@ export function renderContact(el, contact) {
       action
         ? h(
             'span',
-            { 'data-testid': 'contact-next-action' },
+            { 'data-testid': 'contact-next-action', 'data-due-at': action.due_at || null },
             label(ACTION_LABELS, action.action),
             action.due_at ? `, due ${formatDateTime(action.due_at)}` : '',
           )

@@ -52,7 +52,8 @@ def test_a_contact_with_a_step_stored_in_year_1_still_works_in_a_timezone_behind
     )
     pump_for(services).drain()
     listed = api.call("GET", "/contacts", token=token)
-    report = services.reminder_sweep.run(NOW + timedelta(days=2))
+    # 10:00 in Los Angeles: in the user's reminder window
+    report = services.reminder_sweep.run(NOW + timedelta(days=2, hours=4))
 
     # Then each answers, the list holds both contacts, and both are reminded of
     assert read.status_code == 200, body_of(read)

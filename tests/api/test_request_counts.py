@@ -182,6 +182,7 @@ EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("GET", "/contacts"): [
         _call("GET", "/contacts"),
         _call("GET", "/contacts?status=identified&limit=1"),
+        _call("GET", "/contacts?q=ada"),
     ],
     ("GET", "/contacts/{contact_id}"): [_call("GET", "/contacts/{contact_id}")],
     ("GET", "/contacts/{contact_id}/events"): [_call("GET", "/contacts/{contact_id}/events")],
@@ -192,6 +193,7 @@ EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("GET", "/tenant/dashboard"): [_call("GET", "/tenant/dashboard", roles=("coach",))],
     ("GET", "/me/settings"): [_call("GET", "/me/settings")],
     ("PUT", "/me/settings"): [_call("PUT", "/me/settings", {"reminder_hour": 8})],
+    ("GET", "/me/export"): [_call("GET", "/me/export"), _call("GET", "/me/export?format=csv")],
     ("GET", "/unsubscribe"): [_unsubscribe("GET")],
     ("POST", "/unsubscribe"): [_unsubscribe("POST")],
     ("GET", "/settings/confirm-email"): [_confirm_email("GET")],

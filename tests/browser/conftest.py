@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
+# The pictures the docs show; the tests that take them keep them current.
+DOC_SCREENSHOTS = REPO / "docs" / "screenshots"
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 # Every wait is bounded: long enough for a slow CI machine, never a fixed sleep.
 WAIT_MS = 10_000
@@ -72,3 +74,10 @@ def screenshots() -> Path:
     """Where screenshots go; CI keeps the folder as an artifact."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def doc_screenshots() -> Path:
+    """Where the screenshots the documentation shows go (docs/screenshots)."""
+    DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return DOC_SCREENSHOTS

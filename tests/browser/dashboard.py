@@ -106,12 +106,39 @@ class Dashboard:
     def step_form(self) -> Locator:
         return self.dialog.get_by_test_id("step-form")
 
-    def open_contact(self, contact_id: str) -> Locator:
-        """Opens a contact from its card and waits until its details and step form are shown."""
+    def open_contact(self, contact_id: str, *, with_form: bool = True) -> Locator:
+        """Opens a contact from its card and waits until its details are shown and, unless
+        `with_form` is False (an archived contact accepts no step in the form), its step form."""
         self.card(contact_id).click()
         expect(self.dialog).to_be_visible()
-        expect(self.step_form.get_by_test_id("step-submit")).to_be_visible()
+        if with_form:
+            expect(self.step_form.get_by_test_id("step-submit")).to_be_visible()
+        else:
+            expect(self.status()).to_be_visible()
         return self.dialog
+
+    def status(self) -> Locator:
+        return self.dialog.get_by_test_id("contact-status")
+
+    def next_action(self) -> Locator:
+        return self.dialog.get_by_test_id("contact-next-action")
+
+    def event_of(self, step: str) -> Locator:
+        return self.events().and_(self.page.locator(f'[data-event-type="{step}"]'))
+
+    # -- one-click steps ---------------------------------------------------------------------
+
+    @property
+    def undo_button(self) -> Locator:
+        return self.dialog.get_by_test_id("undo-step")
+
+    @property
+    def reopen_button(self) -> Locator:
+        return self.dialog.get_by_test_id("reopen-contact")
+
+    @property
+    def snooze_button(self) -> Locator:
+        return self.dialog.get_by_test_id("snooze-action")
 
     def close_contact(self) -> None:
         self.dialog.get_by_test_id("close-dialog").click()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from chalicelib.devstack.stack import DevStack
-from tests.browser.dashboard import Dashboard
+from tests.browser.dashboard import Dashboard, local_input
 
 pytestmark = pytest.mark.browser
 
@@ -44,21 +46,30 @@ def test_a_step_the_api_refuses_shows_its_field_error_then_its_422_reason_in_the
     page: Page, stack: DevStack
 ) -> None:
     board = Dashboard(page, stack).open()
-    # Only an introduction asked for: the contact is reaching out, so the form offers a
-    # follow-up, but a follow-up needs an outreach of your own first and the API says so.
+    # The interview began a few minutes ago, so the form offers "Interview done"; logged as done
+    # an hour ago, before it began, the API refuses it and says why. (The form offers only the
+    # steps the contact accepts now, so a refusal comes from what was typed, like this time.)
     jonas = board.add_contact("Jonas Berg")
-    board.log_step(jonas, "introduction_requested")
+    board.log_step(jonas, "interview_scheduled", began_minutes_ago)
     board.open_contact(jonas)
     timeline_before = board.event_types()
     alert = board.dialog.get_by_test_id("step-form-alert")
-    message = board.step_form.get_by_test_id("field-message")
+    notes = board.step_form.get_by_test_id("field-notes")
 
-    board.fill_step("follow_up_sent", lambda form: message.fill("x" * 5001))
+    board.fill_step("interview_completed", lambda form: notes.fill("x" * 10_001))
+    board.step_form.get_by_label("When it happened").fill(
+        local_input(datetime.now(UTC) - timedelta(hours=1))
+    )
     board.submit_step()
-    expect(board.step_form.get_by_test_id("error-message")).to_contain_text("5000")
+    expect(board.step_form.get_by_test_id("error-notes")).to_contain_text("10000")
 
-    message.fill("Just checking in on my note from last week.")
+    notes.fill("Start with SQL; shadow an analyst.")
     board.submit_step()
-    expect(alert).to_contain_text("a follow-up comes after your own outreach")
-    expect(board.step_form.get_by_test_id("error-message")).to_have_count(0)
+    expect(alert).to_contain_text("log it after it happened")
+    expect(board.step_form.get_by_test_id("error-notes")).to_have_count(0)
     assert board.event_types() == timeline_before
+
+
+def began_minutes_ago(form: Locator) -> None:
+    starts = (datetime.now(UTC) - timedelta(minutes=3)).replace(second=0, microsecond=0)
+    form.get_by_test_id("field-starts_at").fill(local_input(starts))

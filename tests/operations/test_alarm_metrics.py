@@ -68,7 +68,8 @@ def _due_follow_up(services: bootstrap.Services) -> str:
     ]
     services.commands.record_step(ADA, contact_id, ev.OutreachSent())
     services.projector.project_contact("acme", "ada", contact_id)
-    services.clock.set(NOW + timedelta(days=14))  # type: ignore[attr-defined]
+    # 10:00 the next day: in the user's reminder window (09:00-12:00 UTC).
+    services.clock.set(NOW + timedelta(days=14, hours=20))  # type: ignore[attr-defined]
     return str(contact_id)
 
 

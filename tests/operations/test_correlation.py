@@ -64,7 +64,7 @@ def test_one_step_s_correlation_id_reaches_its_event_its_projection_and_its_remi
         # and the stream's record of it is projected, and the follow-up falls due and is swept
         records = [contact_record("acme", "ada", contact_id, v) for v in (1, 2)]
         services.projector.handle({"Records": records})
-        services.clock.set(NOW + timedelta(days=14))  # type: ignore[attr-defined]
+        services.clock.set(NOW + timedelta(days=14, hours=20))  # type: ignore[attr-defined]
         report = services.reminder_sweep.run()
 
     # Then the answer names it, and the event keeps it in its metadata

@@ -1,7 +1,7 @@
-// The steps a user can log, mirroring API.md's step table. The server is the authority on what
-// is allowed; this table only keeps the form from offering steps that would surely be refused.
+// How each step type is shown: its label, a hint from the guide and its form fields. Which steps
+// a contact accepts is the server's to say (a contact's `allowed_steps`); nothing here decides it.
 
-import { STATUSES } from './labels.js';
+import { humanize } from './labels.js';
 
 const CHANNEL_OPTIONS = [
   ['email', 'Email'],
@@ -9,9 +9,6 @@ const CHANNEL_OPTIONS = [
   ['twitter', 'Twitter'],
   ['other', 'Other'],
 ];
-
-const OPEN = STATUSES.filter((s) => s !== 'archived' && s !== 'declined');
-const NOT_ARCHIVED = STATUSES.filter((s) => s !== 'archived');
 
 // The guide's Step 2 questions, offered as one-click additions.
 export const SUGGESTED_QUESTIONS = [
@@ -49,29 +46,25 @@ export const CONTACT_FIELDS = [
   { name: 'notes', label: 'Notes', kind: 'textarea', maxlength: 10000 },
 ];
 
-/** type → label, statuses it is allowed in, its fields, and a hint from the guide. */
+/** type → label, its fields, and a hint from the guide. */
 export const STEPS = {
   introduction_requested: {
     label: 'Asked for an introduction',
-    allowed: ['identified', 'reaching_out'],
     hint: 'Friends, family, classmates, colleagues, mentors and professors can introduce you.',
     fields: [{ name: 'via', label: 'Who did you ask?', kind: 'text' }],
   },
   outreach_sent: {
     label: 'Reached out',
-    allowed: ['identified', 'reaching_out'],
     hint: 'Ask for a 30-minute conversation in the next few weeks, and let them suggest times.',
     fields: [channel, { name: 'message', label: 'Message', kind: 'textarea' }],
   },
   follow_up_sent: {
     label: 'Followed up',
-    allowed: ['reaching_out'],
     hint: 'Professionals are busy and many will not answer. That is fine.',
     fields: [channel, { name: 'message', label: 'Message', kind: 'textarea' }],
   },
   reply_received: {
     label: 'Got a reply',
-    allowed: ['reaching_out'],
     fields: [
       {
         name: 'outcome',
@@ -87,7 +80,6 @@ export const STEPS = {
   },
   interview_scheduled: {
     label: 'Interview scheduled',
-    allowed: ['identified', 'reaching_out'],
     fields: [
       { name: 'starts_at', label: 'Starts at', kind: 'datetime', required: true },
       duration(30),
@@ -96,7 +88,6 @@ export const STEPS = {
   },
   interview_rescheduled: {
     label: 'Interview rescheduled',
-    allowed: ['scheduled'],
     fields: [
       { name: 'starts_at', label: 'New start', kind: 'datetime', required: true, from: 'interview.starts_at' },
       { ...duration(30), from: 'interview.duration_minutes' },
@@ -105,12 +96,10 @@ export const STEPS = {
   },
   interview_cancelled: {
     label: 'Interview cancelled',
-    allowed: ['scheduled'],
     fields: [{ name: 'reason', label: 'Reason', kind: 'text' }],
   },
   research_noted: {
     label: 'Research noted',
-    allowed: OPEN,
     hint: 'Research the person, their current company and their past companies.',
     fields: [
       {
@@ -128,13 +117,11 @@ export const STEPS = {
   },
   questions_prepared: {
     label: 'Questions prepared',
-    allowed: OPEN,
     hint: 'Ask specific questions that give insight, and keep it professional.',
     fields: [{ name: 'questions', label: 'Questions', kind: 'questions' }],
   },
   interview_completed: {
     label: 'Interview done',
-    allowed: ['scheduled'],
     hint: 'Listen carefully, take notes, stay on topic and within the time you were given.',
     fields: [
       { name: 'notes', label: 'Notes from the conversation', kind: 'textarea' },
@@ -143,18 +130,15 @@ export const STEPS = {
   },
   thank_you_sent: {
     label: 'Thank-you sent',
-    allowed: ['interviewed'],
     hint: 'A short email thanking them for their time.',
     fields: [channel],
   },
   linkedin_connected: {
     label: 'Connected on LinkedIn',
-    allowed: ['interviewed', 'followed_up', 'reflected'],
     fields: [{ name: 'profile_url', label: 'Profile URL', kind: 'url', from: 'linkedin_url' }],
   },
   reflection_recorded: {
     label: 'Reflection recorded',
-    allowed: ['interviewed', 'followed_up'],
     hint: 'Reflect on what you learned and how it relates to your career goals. Answer at least one.',
     fields: [
       {
@@ -179,49 +163,18 @@ export const STEPS = {
   },
   contact_updated: {
     label: 'Details updated',
-    allowed: NOT_ARCHIVED,
     hint: 'Only the fields you change are sent.',
     fields: CONTACT_FIELDS.map((f) => ({ ...f, from: f.name, onlyChanged: true })),
   },
   contact_archived: {
     label: 'Archived',
-    allowed: NOT_ARCHIVED,
     fields: [{ name: 'reason', label: 'Reason', kind: 'text' }],
   },
 };
 
-// The step that carries out each next action, preselected in the form.
-const STEP_FOR_ACTION = {
-  reach_out: 'outreach_sent',
-  follow_up: 'follow_up_sent',
-  move_on: 'contact_archived',
-  schedule_interview: 'interview_scheduled',
-  prepare_questions: 'questions_prepared',
-  attend_interview: 'interview_completed',
-  log_interview: 'interview_completed',
-  send_thank_you: 'thank_you_sent',
-  connect_linkedin: 'linkedin_connected',
-  reflect: 'reflection_recorded',
-};
-
-/** The step types that may be logged for a contact in its status, in table order. */
-// Steps the contact's history already rules out, whatever its status (mirrors the API's 422s).
-const DONE = {
-  linkedin_connected: (contact) => Boolean(contact.linkedin_connected_at),
-  reply_received: (contact) => Boolean(contact.reply),
-  follow_up_sent: (contact) => Boolean(contact.reply),
-};
-
-export function allowedSteps(contact) {
-  return Object.keys(STEPS).filter(
-    (type) => STEPS[type].allowed.includes(contact.status) && !(DONE[type] && DONE[type](contact)),
-  );
-}
-
-export function suggestedStep(contact) {
-  const type = STEP_FOR_ACTION[contact.next_action?.action];
-  const allowed = allowedSteps(contact);
-  return allowed.includes(type) ? type : allowed[0] || null;
+/** How a step type is shown; a type this page does not know yet gets its name and no fields. */
+export function stepFields(type) {
+  return STEPS[type] || { label: humanize(type), fields: [] };
 }
 
 /** The value at a dotted path of a contact ("interview.starts_at"). */
