@@ -33,6 +33,8 @@ from chalicelib.adapters import aws
 from chalicelib.adapters.table_setup import create_tables
 from chalicelib.auth.minting import mint_token
 from chalicelib.clock import FixedClock
+from chalicelib.domain.reminder_time import next_window_start
+from chalicelib.domain.user_settings import UserSettings
 from chalicelib.settings import Settings
 from chalicelib.tables import VIEWS
 
@@ -226,7 +228,9 @@ def measure() -> tuple[list[tuple[str, int, float, float]], dict[str, int]]:
             row("a list page (1 view)")
             call("GET", "/dashboard")
             row("the dashboard")
-            clock.advance(timedelta(days=3))
+            # Three days on, at the start of the user's next reminder window: outside it the
+            # sweep rightly sends nothing, and the row would measure an empty sweep.
+            clock.set(next_window_start(clock.now() + timedelta(days=3), UserSettings()))
             report = services.reminder_sweep.run()
             row(f"the sweep ({len(report.sent)} reminder sent)")
             pump.drain()

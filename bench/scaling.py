@@ -21,6 +21,7 @@ from bench.seeding import Seeder, background_state
 from bench.stack import START, BenchStack
 from chalicelib.auth.identity import Identity
 from chalicelib.domain import events as ev
+from chalicelib.domain.reminder_time import next_window_start
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import StreamId
 
@@ -28,8 +29,9 @@ SCALE_TENANT = "bench-scale"
 DUE_TENANT = "bench-due"
 # 8 users at the smallest size: student000-007 fall in the 8 shards of the tenant dashboard.
 CONTACTS_PER_USER = 125
-# Due set: contacts added at START are due at once; the sweep runs two days later.
-SWEEP_AT = START + timedelta(days=2)
+# Due set: contacts added at START are due at once; the sweep runs two days later, in the
+# users' reminder window (outside it a sweep rightly sends nothing).
+SWEEP_AT = next_window_start(START + timedelta(days=2), UserSettings())
 # Background contacts are added after the sweep (not due for it) and before the dashboard.
 BACKGROUND_ADDED = START + timedelta(days=30)
 DASHBOARD_AT = BACKGROUND_ADDED + timedelta(days=1)

@@ -8,6 +8,7 @@ from chalicelib.api import schemas as s
 from chalicelib.api.openapi_confirm_email import confirm_email_paths
 from chalicelib.api.openapi_parts import Schema
 from chalicelib.api.openapi_public import public_paths
+from chalicelib.domain.events import EVENT_TYPES
 
 # The contact's ETag, where it lives, and whether this is a replay: every 201 of a write.
 _CREATED_HEADERS = {"ETag": p.ETAG, "Location": p.LOCATION, "Idempotent-Replayed": p.REPLAYED}
@@ -41,22 +42,44 @@ _FORMAT = {
     "description": "`json` (the default): everything; `csv`: one row per contact",
     "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"},
 }
-_EVENT: Schema = {
+# An exported event is an item of `GET /contacts/{contact_id}/events`: the same schema, by
+# pointer, so the two can never drift apart.
+_EVENT: Schema = {"$ref": "#/components/schemas/EventList/properties/items/items"}
+_TOMBSTONE_EVENT: Schema = {
     "type": "object",
-    "description": "As an item of `GET /contacts/{contact_id}/events`",
-    "required": ["version", "type", "occurred_at", "recorded_at", "data", "retracted"],
-}
-_EXPORTED_CONTACT: Schema = {
-    "type": "object",
-    "description": "As `GET /contacts/{contact_id}` answers, with its `events`; an erased "
-    "contact as its tombstone: `contact_id`, `erased: true` and its `events`",
-    "required": ["contact_id", "events"],
+    "description": "An event of an erased contact: its type and times, its data erased",
+    "required": ["version", "type", "occurred_at", "recorded_at"],
+    "additionalProperties": False,
     "properties": {
-        "contact_id": {"type": "string"},
-        "erased": {"type": "boolean"},
-        "events": {"type": "array", "items": _EVENT},
+        "version": {"type": "integer", "minimum": 1},
+        "type": {"type": "string", "enum": sorted(EVENT_TYPES)},
+        "occurred_at": {"type": "string", "format": "date-time"},
+        "recorded_at": {"type": "string", "format": "date-time"},
     },
 }
+_TOMBSTONE: Schema = {
+    "type": "object",
+    "description": "An erased contact: its id and what is left of its events",
+    "required": ["contact_id", "erased", "events"],
+    "additionalProperties": False,
+    "properties": {
+        "contact_id": {"type": "string"},
+        "erased": {"const": True},
+        "events": {"type": "array", "items": _TOMBSTONE_EVENT},
+    },
+}
+_LIVE_CONTACT: Schema = {
+    "description": "As `GET /contacts/{contact_id}` answers, with its `events`",
+    "allOf": [
+        p.ref("ContactPublic"),
+        {
+            "type": "object",
+            "required": ["events"],
+            "properties": {"events": {"type": "array", "items": _EVENT}},
+        },
+    ],
+}
+_EXPORTED_CONTACT: Schema = {"oneOf": [_LIVE_CONTACT, _TOMBSTONE]}
 _EXPORT: Schema = {
     "description": "A download (`Content-Disposition: attachment`), as JSON or as CSV",
     "headers": {

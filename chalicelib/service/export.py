@@ -3,7 +3,8 @@
 The caller's contacts are the views of their own partition in the view store (one Query on
 the user's key, tombstones included); each contact is then read from its stream in the event
 store, always current, and shaped as `GET /contacts/{id}` and its events are. An erased
-contact appears as its tombstone: its id, `"erased": true` and the events left of it.
+contact appears as its tombstone: its id, `"erased": true` and the events left of it, each
+its type and times without data.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ CSV_COLUMNS = (
     "updated_at",
     "notes",
 )
+TOMBSTONE_EVENT_FIELDS = ("version", "type", "occurred_at", "recorded_at")
 # A spreadsheet runs a cell that starts so as a formula: such cells get a leading apostrophe.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -75,7 +77,13 @@ class ExportService:
         events = self._store.read(StreamId(caller.tenant_id, contact_id))
         state = state_of(contact_id, events)
         if not state.exists:
-            return {"contact_id": contact_id, "erased": True, "events": event_items(state, events)}
+            # What erasure left of the steps is when they happened and what they were; their
+            # data went with the person, so no event of a tombstone carries any.
+            left = [
+                {key: item[key] for key in TOMBSTONE_EVENT_FIELDS}
+                for item in event_items(state, events)
+            ]
+            return {"contact_id": contact_id, "erased": True, "events": left}
         return {**contact_public(state, settings, now), "events": event_items(state, events)}
 
 

@@ -84,6 +84,11 @@ def test_an_erased_contact_is_exported_as_its_tombstone(api: Api, contacts: dict
     assert tombstone["erased"] is True
     assert set(tombstone) == {"contact_id", "erased", "events"}
     assert "contact_erased" in [event["type"] for event in tombstone["events"]]
+    # Its events are what they were and when: their data went with the person.
+    assert all(
+        set(event) == {"version", "type", "occurred_at", "recorded_at"}
+        for event in tombstone["events"]
+    )
     assert b"Eve Gone" not in _export(api, api.token()).body
 
 

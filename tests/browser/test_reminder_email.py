@@ -53,14 +53,16 @@ def test_a_sweep_emails_the_follow_up_of_an_old_outreach_and_its_link_opens_the_
     assert len(sent) == 1, "one reminder, however many sweeps ran"
     reminder = sent[0]
     assert reminder["To"] == DEMO_USER.email
-    assert f"Follow up with {NAME}" in reminder["Subject"]
+    # Other tests share the stack and may leave steps due: the email is a digest that names
+    # this contact, and its item for it says what to do.
+    assert NAME in reminder["Subject"]
     assert reminder["List-Unsubscribe"].startswith(f"<{stack.api_url}/unsubscribe?token=")
     assert reminder["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     plain = reminder.get_body(("plain",))
     assert plain is not None
-    link = re.search(rf"{re.escape(stack.api_url)}/#/contacts/\S+", plain.get_content())
+    assert f"Follow up with {NAME}" in plain.get_content()
+    link = re.search(rf"{re.escape(stack.api_url)}/#/contacts/{contact_id}\S*", plain.get_content())
     assert link is not None, "the email links to the contact"
-    assert contact_id in link[0]
 
     # Followed from a mail client, the link opens a new tab: sign in, and the contact is shown.
     tab = page.context.new_page()

@@ -21,7 +21,7 @@ def test_an_archived_contact_reopened_is_back_in_its_column_and_takes_steps_agai
     page: Page, stack: DevStack, doc_screenshots: Path
 ) -> None:
     board = Dashboard(page, stack).open()
-    contact_id = board.add_contact("Tomas Berg", company="Northwind")
+    contact_id = board.add_contact("Lena Vogel", company="Northwind")
     board.log_step(contact_id, "contact_archived", archived)
     board.reload_projected()
     board.expect_in_column(contact_id, "archived")

@@ -21,7 +21,7 @@ def test_an_undone_step_is_struck_through_and_the_contact_is_back_where_it_was(
     page: Page, stack: DevStack, doc_screenshots: Path
 ) -> None:
     board = Dashboard(page, stack).open()
-    contact_id = board.add_contact("Ines Duarte", company="Contoso")
+    contact_id = board.add_contact("Priya Nair", company="Contoso")
     board.log_step(contact_id, "outreach_sent", reached_out)
 
     board.open_contact(contact_id)

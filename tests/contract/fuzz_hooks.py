@@ -8,12 +8,16 @@ only the generator is told here.
 - `iana-time-zone`: a name of the tz database, too many (and too alike) for an enum.
 - `date-time`: times from 1970 to a day before the server's clock, offsets within ±14:00. A
   schema cannot bound a time by "now", and a step's `at` may not be in the future.
+- `until` of `reminder_snoozed`: 1 hour to 90 days ahead of the server's clock, the other side
+  of "now". Every phase sends it, the coverage phase's fixed times too, so `before_call` moves
+  a well-formed `until` into that span, keeping its offset (a malformed one stays as it is).
 """
 
 from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
@@ -45,3 +49,30 @@ _TIMES = st.builds(
 schemathesis.openapi.format(PERSON_NAME_FORMAT, _NAMES)
 schemathesis.openapi.format(TIME_ZONE_FORMAT, st.sampled_from(time_zone_names()))
 schemathesis.openapi.format("date-time", _TIMES)
+
+
+# The span a snooze's `until` must fall in (chalicelib.api.schemas: 1 hour to 90 days ahead),
+# a minute inside each end.
+_SNOOZE_FROM = timedelta(hours=1, minutes=1)
+_SNOOZE_SPAN = int((timedelta(days=90) - _SNOOZE_FROM - timedelta(minutes=1)).total_seconds())
+
+
+def snooze_until(value: str) -> str:
+    """`value` moved into the span ahead of NOW that a snooze accepts, deterministically."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return value
+    ahead = NOW + _SNOOZE_FROM + timedelta(seconds=int(moment.timestamp()) % _SNOOZE_SPAN)
+    return ahead.astimezone(moment.tzinfo).isoformat()
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    body = case.body
+    if isinstance(body, dict) and body.get("type") == "reminder_snoozed":
+        until = body.get("until")
+        if isinstance(until, str):
+            body["until"] = snooze_until(until)
