@@ -172,6 +172,12 @@ def _read_side(stack: BenchStack, client: Client, ada: ApiSession, runs: int) ->
             raise ApiBenchError("the list is empty: the projector did not run")
         cursor[0] = page["next_cursor"]
 
+    def search(_: int) -> None:
+        # Case and accents differ from the company as typed ("Acme"): both are ignored.
+        page = ada.call("GET", f"/contacts?q={quote('ACMÉ')}&limit={PAGE_SIZE}")
+        if not page["items"]:
+            raise ApiBenchError("the search found nothing: the projector did not run")
+
     coach = ApiSession(client, stack, _token(stack, "coach", ("coach",)))
     return [
         _row(
@@ -181,6 +187,14 @@ def _read_side(stack: BenchStack, client: Client, ada: ApiSession, runs: int) ->
             runs,
             list_page,
             f"limit {PAGE_SIZE}, following next_cursor",
+        ),
+        _row(
+            stack,
+            "a search",
+            Kind.READ,
+            runs,
+            search,
+            f"`?q=ACMÉ`, one page of up to {PAGE_SIZE}: a filtered Query of the user's views",
         ),
         _row(stack, "the dashboard", Kind.READ, runs, lambda _: ada.call("GET", "/dashboard")),
         _row(

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.user_settings import PendingEmail, UserSettings, saved_settings
 from chalicelib.dynamo.errors import is_condition_failure
+from chalicelib.service.user_settings_port import Revision
 from chalicelib.tables import SETTINGS_SK
 
 # Not `SETTINGS`: the projector takes only that item's stream records as doorbells (a pending
@@ -17,6 +18,8 @@ from chalicelib.tables import SETTINGS_SK
 PENDING_EMAIL_SK = "EMAIL_CHANGE"
 # DynamoDB's TTL deletes within about two days of `expires_at`; reads check the expiry anyway.
 _TTL_MARGIN_SECONDS = 24 * 3600
+# An unconditional `put` is a read and a conditional write, again if another write came first.
+_PUT_ATTEMPTS = 10
 
 
 def settings_pk(tenant_id: str, user_id: str) -> str:
@@ -31,25 +34,60 @@ def _settings_of(item: dict[str, Any]) -> UserSettings:
     return saved_settings(json.loads(item["settings"]["S"]))
 
 
+def _revision_of(item: dict[str, Any]) -> Revision:
+    # Items saved before revisions were kept have none: revision 0, like no item at all.
+    return int(item["revision"]["N"]) if "revision" in item else 0
+
+
 class DynamoDBSettingsRepository:
     """Settings at `T#{tenant}#U#{user}` / `SETTINGS`; its stream record tells the projector to
-    recompute that user's reminder times."""
+    recompute that user's reminder times. Each write bumps the item's `revision`, so a change
+    made on a read can be saved only if nothing was written since (`replace`)."""
 
     def __init__(self, client: Any, table_name: str) -> None:
         self._client = client
         self._table = table_name
 
     def get(self, tenant_id: str, user_id: str) -> UserSettings | None:
+        return self.read(tenant_id, user_id)[0]
+
+    def read(self, tenant_id: str, user_id: str) -> tuple[UserSettings | None, Revision]:
         response = self._client.get_item(
             TableName=self._table,
             Key=_key(tenant_id, user_id, SETTINGS_SK),
             ConsistentRead=True,
         )
         item = response.get("Item")
-        return None if item is None else _settings_of(item)
+        return (None, 0) if item is None else (_settings_of(item), _revision_of(item))
+
+    def replace(
+        self, tenant_id: str, user_id: str, settings: UserSettings, expected: Revision
+    ) -> bool:
+        # A whole-item put, not an UpdateItem: the item holds nothing else, and its stream
+        # image then carries every attribute the projector's doorbell reads.
+        condition = "attribute_not_exists(revision)" if expected == 0 else "revision = :expected"
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": _item(tenant_id, user_id, settings, expected + 1),
+            "ConditionExpression": condition,
+        }
+        if expected != 0:
+            request["ExpressionAttributeValues"] = {":expected": {"N": str(expected)}}
+        try:
+            self._client.put_item(**request)
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            return False
+        return True
 
     def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
-        self._client.put_item(TableName=self._table, Item=_item(tenant_id, user_id, settings))
+        # Whatever is saved, but still as a new revision, so that a change based on an earlier
+        # read fails instead of overwriting this.
+        for _ in range(_PUT_ATTEMPTS):
+            if self.replace(tenant_id, user_id, settings, self.read(tenant_id, user_id)[1]):
+                return
+        raise RuntimeError(f"the settings of {tenant_id}/{user_id} kept changing")
 
     def get_or_create(self, tenant_id: str, user_id: str, default: UserSettings) -> UserSettings:
         """One conditional write: it saves `default`, or fails and hands back what is saved."""
@@ -70,12 +108,15 @@ class DynamoDBSettingsRepository:
         return default
 
 
-def _item(tenant_id: str, user_id: str, settings: UserSettings) -> dict[str, Any]:
+def _item(
+    tenant_id: str, user_id: str, settings: UserSettings, revision: Revision = 1
+) -> dict[str, Any]:
     return {
         **_key(tenant_id, user_id, SETTINGS_SK),
         "tenant_id": {"S": tenant_id},
         "user_id": {"S": user_id},
         "settings": {"S": settings.model_dump_json()},
+        "revision": {"N": str(revision)},
     }
 
 

@@ -16,7 +16,7 @@ from pydantic.json_schema import models_json_schema
 from chalicelib.api import schemas as s
 from chalicelib.api.event_schemas import event_list
 from chalicelib.api.openapi_parts import Schema
-from chalicelib.api.openapi_paths import paths
+from chalicelib.api.openapi_paths import EXPORT_COMPONENTS, paths
 
 VERSION = "1.0.0"
 DESCRIPTION = """Informational interviews as event streams: the v1 contract (API.md).
@@ -67,8 +67,14 @@ def _components() -> Schema:
         [(m, "validation") for m in requests] + [(m, "serialization") for m in answers],
         ref_template="#/components/schemas/{model}",
     )
+    schemas = defs.get("$defs", {})
+    # The event union, named: the events list and the export both refer to it.
+    event_list_items = schemas["EventList"]["properties"]["items"]
+    schemas["Event"] = event_list_items["items"]
+    event_list_items["items"] = {"$ref": "#/components/schemas/Event"}
+    schemas.update(EXPORT_COMPONENTS)
     return {
-        "schemas": defs.get("$defs", {}),
+        "schemas": schemas,
         "securitySchemes": {
             "bearer": {
                 "type": "http",

@@ -42,9 +42,9 @@ _FORMAT = {
     "description": "`json` (the default): everything; `csv`: one row per contact",
     "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"},
 }
-# An exported event is an item of `GET /contacts/{contact_id}/events`: the same schema, by
-# pointer, so the two can never drift apart.
-_EVENT: Schema = {"$ref": "#/components/schemas/EventList/properties/items/items"}
+# An exported event is an item of `GET /contacts/{contact_id}/events`: the same component
+# (`openapi._components` names it `Event`), so the two can never drift apart.
+_EVENT: Schema = p.ref("Event")
 _TOMBSTONE_EVENT: Schema = {
     "type": "object",
     "description": "An event of an erased contact: its type and times, its data erased",
@@ -59,6 +59,7 @@ _TOMBSTONE_EVENT: Schema = {
 }
 _TOMBSTONE: Schema = {
     "type": "object",
+    "title": "ErasedContact",
     "description": "An erased contact: its id and what is left of its events",
     "required": ["contact_id", "erased", "events"],
     "additionalProperties": False,
@@ -69,6 +70,7 @@ _TOMBSTONE: Schema = {
     },
 }
 _LIVE_CONTACT: Schema = {
+    "title": "ExportedContact",
     "description": "As `GET /contacts/{contact_id}` answers, with its `events`",
     "allOf": [
         p.ref("ContactPublic"),
@@ -79,7 +81,9 @@ _LIVE_CONTACT: Schema = {
         },
     ],
 }
-_EXPORTED_CONTACT: Schema = {"oneOf": [_LIVE_CONTACT, _TOMBSTONE]}
+# Named components: a generated client gets a type for each.
+EXPORT_COMPONENTS: Schema = {"ExportedContact": _LIVE_CONTACT, "ErasedContact": _TOMBSTONE}
+_EXPORTED_CONTACT: Schema = {"oneOf": [p.ref("ExportedContact"), p.ref("ErasedContact")]}
 _EXPORT: Schema = {
     "description": "A download (`Content-Disposition: attachment`), as JSON or as CSV",
     "headers": {
@@ -245,7 +249,8 @@ def _reads() -> Schema:
             "put": p.operation(
                 "updateSettings",
                 "settings",
-                "Change some settings: the ones sent; the others keep their value",
+                "Change some settings: the ones sent; the others keep their value, as saved "
+                "now (a change made elsewhere meanwhile, e.g. an unsubscribe, is never undone)",
                 {
                     "200": p.answer(
                         "Settings, all of them. An `email` other than the token's own waits as "
@@ -253,6 +258,10 @@ def _reads() -> Schema:
                         s.SettingsPublic,
                     ),
                     "400": p.BAD_INPUT,
+                    "409": p.error(
+                        "`write_conflict`: other changes to the settings kept winning; "
+                        "nothing was saved, retry"
+                    ),
                     "413": p.TOO_LARGE,
                     "503": p.error(
                         "`mail_unavailable`: the confirmation link for a new `email` could not "

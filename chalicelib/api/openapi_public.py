@@ -72,6 +72,10 @@ def public_paths() -> Schema:
                 {
                     "200": p.page("Reminders are off"),
                     "400": p.error("`invalid_token`: no token, or a forged or altered one"),
+                    "409": p.error(
+                        "`write_conflict`: the settings kept changing while reminders were "
+                        "turned off; nothing was saved, retry"
+                    ),
                     "500": unset,
                 },
                 secured=False,

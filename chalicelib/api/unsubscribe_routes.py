@@ -21,8 +21,15 @@ from chalicelib.reminders.unsubscribe import (
     accepted_secrets,
     verify_unsubscribe_token,
 )
+from chalicelib.service.settings_writes import change_settings_safely
 from chalicelib.service.user_settings_port import SettingsRepository
 from chalicelib.settings import Settings
+
+# Relative, so it reaches the dashboard beside this page wherever the API is served (the
+# dashboard opens its settings at `#/settings`); the user signs in there as usual.
+SETTINGS_LINK = (
+    '<p><a href="./#/settings">Choose when and how often Rapport reminds you instead</a></p>'
+)
 
 
 def confirm_page(request: ApiRequest, *, settings: Settings) -> ApiResponse:
@@ -37,6 +44,7 @@ def confirm_page(request: ApiRequest, *, settings: Settings) -> ApiResponse:
         f'<form method="post" action="{action}">'
         '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
         '<button type="submit">Turn off reminder emails</button></form>'
+        f"{SETTINGS_LINK}"
     )
     return page(
         200,
@@ -51,16 +59,22 @@ def unsubscribe(
 ) -> ApiResponse:
     """POST: reminders off now; a bad token is a 400 with the API's JSON error body."""
     tenant_id, user_id = _identity(settings, _token(request))
-    repository = settings_repository
-    current = repository.get(tenant_id, user_id) or UserSettings()
-    if current.reminders_enabled:
-        repository.put(tenant_id, user_id, current.model_copy(update={"reminders_enabled": False}))
+    change_settings_safely(settings_repository, tenant_id, user_id, _reminders_off)
     return page(
         200,
         "You're unsubscribed",
         "Rapport will not email you reminders any more. "
         "You can turn them on again in your settings.",
+        SETTINGS_LINK,
     )
+
+
+def _reminders_off(saved: UserSettings | None) -> UserSettings | None:
+    """Reminders off, everything else as saved now; nothing to write when already off."""
+    current = saved or UserSettings()
+    if not current.reminders_enabled:
+        return None
+    return current.model_copy(update={"reminders_enabled": False})
 
 
 def _token(request: ApiRequest) -> str:

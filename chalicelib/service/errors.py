@@ -24,4 +24,5 @@ class IdempotencyKeyReusedError(ServiceError):
 
 
 class WriteConflictError(ServiceError):
-    """Other writers kept winning the race for this contact, even after retries."""
+    """Other writers kept winning the race for this contact (or these settings), even after
+    retries."""

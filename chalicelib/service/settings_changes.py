@@ -23,12 +23,14 @@ from chalicelib.clock import Clock
 from chalicelib.domain.user_settings import (
     LinkState,
     PendingEmail,
+    SettingsChange,
     UserSettings,
     change_settings,
     link_state,
 )
 from chalicelib.service.email_links import EmailLink, EmailLinks
-from chalicelib.service.user_settings_port import PendingEmails, SettingsRepository
+from chalicelib.service.settings_writes import Change, change_settings_safely
+from chalicelib.service.user_settings_port import PendingEmails, Revision, SettingsRepository
 
 
 class SettingsChangeError(Exception):
@@ -102,7 +104,8 @@ class SettingsChanges:
         self._new_nonce = new_nonce
 
     def current(self, tenant_id: str, user_id: str) -> SettingsView:
-        saved = self._settings.get(tenant_id, user_id) or UserSettings()
+        # Read through, never from the cache: a screen shows what a save would change.
+        saved = self._settings.read(tenant_id, user_id)[0] or UserSettings()
         return SettingsView(saved, self._open_pending(tenant_id, user_id, self._clock.now()))
 
     def update(
@@ -112,15 +115,31 @@ class SettingsChanges:
         link that cannot leave saves nothing. `origin`: the API's URL as the request reached
         it (the link's base when the stage configured none)."""
         tenant_id, user_id, now = caller.tenant_id, caller.user_id, self._clock.now()
-        current = self._settings.get(tenant_id, user_id) or UserSettings()
         held = self._pending.get(tenant_id, user_id)
-        change = change_settings(
-            current, held, changes, token_email=caller.email, now=now, nonce=self._new_nonce()
-        )
-        if change.send_link and change.pending is not None:
-            link = self._configured().url(tenant_id, user_id, change.pending, origin)
-            self._sender.send(change.pending.email, link, change.pending.expires_at)
-        self._settings.put(tenant_id, user_id, change.settings)
+        nonce = self._new_nonce()
+        outcomes: list[SettingsChange] = []
+
+        def apply(saved: UserSettings | None) -> UserSettings:
+            # On what is saved now: re-run, with the same nonce, if another write came first.
+            outcomes.append(
+                change_settings(
+                    saved or UserSettings(),
+                    held,
+                    changes,
+                    token_email=caller.email,
+                    now=now,
+                    nonce=nonce,
+                )
+            )
+            return outcomes[-1].settings
+
+        first = self._settings.read(tenant_id, user_id)
+        apply(first[0])
+        self._send_link(tenant_id, user_id, outcomes[0], origin)
+        self._saved(tenant_id, user_id, apply, first)
+        change = outcomes[-1]
+        if change.pending != outcomes[0].pending:
+            self._send_link(tenant_id, user_id, change, origin)  # a race changed the request
         if change.pending is None and held is not None:
             self._pending.delete(tenant_id, user_id)
         elif change.pending is not None and change.pending != held:
@@ -134,19 +153,41 @@ class SettingsChanges:
     def confirm(self, token: str) -> LinkCheck:
         """Makes the link's address the reminder address, if it is still the one waiting;
         a second click changes nothing more."""
-        checked, current = self._check(token, self._clock.now())
+        checked, _ = self._check(token, self._clock.now())
         link = checked.link
         if checked.state is LinkState.SUPERSEDED:
             raise EmailLinkSupersededError("this link was replaced or has lapsed")
         if checked.state is LinkState.CONFIRMABLE:
-            confirmed = current.model_copy(update={"email": link.email})
-            self._settings.put(link.tenant_id, link.user_id, confirmed)
+            confirmed = self._saved(
+                link.tenant_id,
+                link.user_id,
+                lambda saved: (saved or UserSettings()).model_copy(update={"email": link.email}),
+            )
             self._pending.delete(link.tenant_id, link.user_id, link.nonce)
+            assert confirmed is not None
         return LinkCheck(link, LinkState.CONFIRMED)
+
+    def _send_link(
+        self, tenant_id: str, user_id: str, change: SettingsChange, origin: str | None
+    ) -> None:
+        """Emails the change's confirmation link if it needs one; before anything is saved, so
+        a link that cannot leave saves nothing."""
+        if change.send_link and change.pending is not None:
+            link = self._configured().url(tenant_id, user_id, change.pending, origin)
+            self._sender.send(change.pending.email, link, change.pending.expires_at)
+
+    def _saved(
+        self,
+        tenant_id: str,
+        user_id: str,
+        change: Change,
+        first: tuple[UserSettings | None, Revision] | None = None,
+    ) -> UserSettings | None:
+        return change_settings_safely(self._settings, tenant_id, user_id, change, first=first)
 
     def _check(self, token: str, now: datetime) -> tuple[LinkCheck, UserSettings]:
         link = self._configured().read(token, now)
-        current = self._settings.get(link.tenant_id, link.user_id) or UserSettings()
+        current = self._settings.read(link.tenant_id, link.user_id)[0] or UserSettings()
         pending = self._pending.get(link.tenant_id, link.user_id)
         state = link_state(link.email, link.nonce, current, pending, now)
         return LinkCheck(link, state), current

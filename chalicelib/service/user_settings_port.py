@@ -10,6 +10,10 @@ from typing import Protocol
 from chalicelib.clock import Clock
 from chalicelib.domain.user_settings import PendingEmail, UserSettings
 
+# A user's settings as read, and the revision they were read at: 0 when none are saved (or
+# they were saved before revisions were kept). Every write makes a new revision.
+Revision = int
+
 
 class SettingsRepository(Protocol):
     """Reads and writes one user's reminder settings."""
@@ -18,8 +22,20 @@ class SettingsRepository(Protocol):
         """The saved settings, or None if the user never saved any."""
         ...
 
+    def read(self, tenant_id: str, user_id: str) -> tuple[UserSettings | None, Revision]:
+        """The saved settings and their revision, read consistently: the base of a change."""
+        ...
+
+    def replace(
+        self, tenant_id: str, user_id: str, settings: UserSettings, expected: Revision
+    ) -> bool:
+        """Saves `settings` only if the saved revision is still `expected`; False when another
+        write came first (nothing is then saved: read again and redo the change)."""
+        ...
+
     def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
-        """Saves the settings, replacing earlier ones."""
+        """Saves the settings, replacing earlier ones whatever they are (seeding, operators):
+        a change a user makes goes through `replace`."""
         ...
 
     def get_or_create(self, tenant_id: str, user_id: str, default: UserSettings) -> UserSettings:
@@ -31,20 +47,37 @@ class InMemorySettingsRepository:
     """Settings in a dict, for tests and benchmarks of the domain alone."""
 
     def __init__(self) -> None:
-        self._items: dict[tuple[str, str], UserSettings] = {}
+        self._items: dict[tuple[str, str], tuple[UserSettings, Revision]] = {}
+        self._lock = threading.Lock()
 
     def get(self, tenant_id: str, user_id: str) -> UserSettings | None:
-        return self._items.get((tenant_id, user_id))
+        return self.read(tenant_id, user_id)[0]
+
+    def read(self, tenant_id: str, user_id: str) -> tuple[UserSettings | None, Revision]:
+        held = self._items.get((tenant_id, user_id))
+        return (None, 0) if held is None else held
+
+    def replace(
+        self, tenant_id: str, user_id: str, settings: UserSettings, expected: Revision
+    ) -> bool:
+        with self._lock:
+            if self.read(tenant_id, user_id)[1] != expected:
+                return False
+            self._items[(tenant_id, user_id)] = (settings, expected + 1)
+            return True
 
     def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
-        self._items[(tenant_id, user_id)] = settings
+        with self._lock:
+            revision = self.read(tenant_id, user_id)[1]
+            self._items[(tenant_id, user_id)] = (settings, revision + 1)
 
     def get_or_create(self, tenant_id: str, user_id: str, default: UserSettings) -> UserSettings:
-        return self._items.setdefault((tenant_id, user_id), default)
+        with self._lock:
+            return self._items.setdefault((tenant_id, user_id), (default, 1))[0]
 
     def saved(self) -> dict[tuple[str, str], UserSettings]:
         """Every user's settings (operators' rebuild and verify, in memory)."""
-        return dict(self._items)
+        return {user: settings for user, (settings, _) in self._items.items()}
 
 
 class PendingEmails(Protocol):
@@ -87,7 +120,8 @@ class InMemoryPendingEmails:
 class CachedSettings:
     """Settings read at most once a minute per warm Lambda, so a command stays one Query and
     one write. A PUT through this container is seen at once; one through another container is
-    seen within `ttl` (the projector always reads fresh settings, so reminders never lag)."""
+    seen within `ttl` (the projector always reads fresh settings, so reminders never lag).
+    A change is never based on the cache: `read` and `replace` always reach the store."""
 
     def __init__(
         self, repository: SettingsRepository, clock: Clock, ttl: timedelta = timedelta(seconds=60)
@@ -103,6 +137,22 @@ class CachedSettings:
         if cached is not None:
             return cached[0]
         return self._remember(tenant_id, user_id, self._repository.get(tenant_id, user_id))
+
+    def read(self, tenant_id: str, user_id: str) -> tuple[UserSettings | None, Revision]:
+        settings, revision = self._repository.read(tenant_id, user_id)
+        self._remember(tenant_id, user_id, settings)
+        return settings, revision
+
+    def replace(
+        self, tenant_id: str, user_id: str, settings: UserSettings, expected: Revision
+    ) -> bool:
+        if self._repository.replace(tenant_id, user_id, settings, expected):
+            self._remember(tenant_id, user_id, settings)
+            return True
+        # Another container wrote: what is cached here is older than that.
+        with self._lock:
+            self._cache.pop((tenant_id, user_id), None)
+        return False
 
     def put(self, tenant_id: str, user_id: str, settings: UserSettings) -> None:
         self._repository.put(tenant_id, user_id, settings)

@@ -71,6 +71,8 @@ def test_the_link_shows_a_confirmation_page_that_changes_nothing(api: Api, world
     assert response.headers["Cache-Control"] == "no-store"
     assert '<form method="post" action="unsubscribe?token=' in page
     assert link.removeprefix("/") in page
+    # Beside the button, the way to fewer reminders instead of none: the dashboard's settings.
+    assert '<a href="./#/settings">' in page
     assert reminders_enabled(api, ada) is True
 
 
@@ -82,6 +84,7 @@ def test_the_confirmation_pages_button_turns_reminders_off(api: Api, world: Worl
 
     assert response.status_code == 200
     assert reminders_enabled(api, ada) is False
+    assert '<a href="./#/settings">' in response.body.decode()
 
 
 def test_a_token_only_unsubscribes_the_user_it_was_made_for(api: Api, world: World) -> None:

@@ -21,6 +21,7 @@ OPERATION_ROWS = [
     "log a step, with Idempotency-Key",
     "get a contact",
     "a list page",
+    "a search",
     "the dashboard",
     "the tenant dashboard (coach)",
     "the projector, one event alone",

@@ -66,7 +66,9 @@ def test_fields_with_a_fixed_set_of_values_are_enumerations(served_document: Doc
 
 
 def test_each_event_type_has_its_data_schema_chosen_by_type(served_document: Document) -> None:
-    items = _schema(served_document, "EventList")["properties"]["items"]["items"]
+    listed = _schema(served_document, "EventList")["properties"]["items"]["items"]
+    assert listed == {"$ref": "#/components/schemas/Event"}
+    items = _schema(served_document, "Event")
 
     assert items["discriminator"]["propertyName"] == "type"
     assert set(items["discriminator"]["mapping"]) == set(EVENT_TYPES)
