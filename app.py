@@ -15,7 +15,7 @@ from typing import Any
 from chalice.app import AuthRequest, AuthResponse, Chalice, DynamoDBEvent, Rate, Response
 
 from chalicelib.api.chalice_glue import api_shaped_refusals, correlated, powertools, respond
-from chalicelib.api.media_types import CONFIRM_EMAIL_POST, UNSUBSCRIBE_POST
+from chalicelib.api.media_types import CONFIRM_EMAIL_POST, SNOOZE_POST, UNSUBSCRIBE_POST
 from chalicelib.telemetry import logger, metrics
 
 app = Chalice(app_name="rapport")
@@ -160,6 +160,20 @@ def unsubscribe() -> Response:
     from chalicelib.api import unsubscribe_routes
 
     return respond(unsubscribe_routes.unsubscribe, app.current_request)
+
+
+@app.route("/snooze", methods=["GET"])
+def snooze_page() -> Response:
+    from chalicelib.api import snooze_routes
+
+    return respond(snooze_routes.confirm_page, app.current_request)
+
+
+@app.route("/snooze", methods=["POST"], content_types=SNOOZE_POST)
+def snooze() -> Response:
+    from chalicelib.api import snooze_routes
+
+    return respond(snooze_routes.snooze, app.current_request)
 
 
 @app.route("/settings/confirm-email", methods=["GET"])

@@ -48,6 +48,7 @@ from chalicelib.viewstore.port import ViewStore
 
 if TYPE_CHECKING:
     from chalicelib.adapters.stream_pump import Deliver, StreamPump
+    from chalicelib.service.email_snoozes import EmailSnoozes
 
 
 class Adapters(Protocol):
@@ -312,6 +313,24 @@ class Services:
             ConfirmationMail(self.mailer, self.clock),
             links,
             self.clock,
+        )
+
+    @cached_property
+    def email_snoozes(self) -> EmailSnoozes:
+        """The snooze links of reminder emails (signed with the unsubscribe secret under their
+        own context; without one, no link reads), recorded through the contact commands."""
+        from chalicelib.reminders.unsubscribe import UnsubscribeSecretError, accepted_secrets
+        from chalicelib.service.email_snoozes import EmailSnoozes
+        from chalicelib.service.snooze_links import SnoozeLinks
+
+        try:
+            secrets = accepted_secrets(self.settings.unsubscribe_secret)
+        except UnsubscribeSecretError:
+            links = None
+        else:
+            links = SnoozeLinks(secrets, self.settings.app_base_url)
+        return EmailSnoozes(
+            links, self.commands, self.event_store, self.settings_repository, self.clock
         )
 
     @cached_property

@@ -16,3 +16,6 @@ CONFIRM_EMAIL_POST = [
     "multipart/form-data",
     "application/json",
 ]
+
+# What a snooze link's page posts (its form), or a client with no body at all, as above.
+SNOOZE_POST = CONFIRM_EMAIL_POST

@@ -35,6 +35,7 @@ TAGS = [
     {"name": "dashboards", "description": "Your pipeline, or your tenant's (coaches)"},
     {"name": "settings", "description": "Where and when reminders go"},
     {"name": "unsubscribe", "description": "The link in every reminder email (no sign-in)"},
+    {"name": "snooze", "description": "The snooze link of each reminder (no sign-in)"},
     {"name": "web", "description": "The dashboard page and its files"},
     {"name": "meta", "description": "Liveness and this description"},
 ]

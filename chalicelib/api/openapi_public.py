@@ -1,5 +1,5 @@
-"""The operations that need no token: the unsubscribe link, the dashboard page, liveness and
-this description."""
+"""The operations that need no token: the unsubscribe and snooze links, the dashboard page,
+liveness and this description."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ _UNSUBSCRIBE_FORM: Schema = {
     "description": "`List-Unsubscribe=One-Click` (RFC 8058), and `token` when the URL has none; "
     "nothing else is read",
 }
+
+# A link page's form: read only for a `token` when the URL has none, never checked otherwise.
+_LINK_FORM: Schema = {"description": "`token`, when the URL has none; nothing else is read"}
 
 
 def _asset_name() -> Schema:
@@ -44,6 +47,71 @@ def token_parameter(required: bool, description: str) -> Schema:
 
 def _unsubscribe_token(required: bool) -> Schema:
     return token_parameter(required, "The signed token of the email's link")
+
+
+def _snooze_token(required: bool) -> Schema:
+    return token_parameter(
+        required,
+        "The signed token of a reminder item's link; it expires 30 days after the email was sent",
+    )
+
+
+def _snooze_paths() -> Schema:
+    """`/snooze`: GET shows what the link would put off, POST puts it off 3 days (once)."""
+    unset = p.error("`not_configured`: snooze links are not set up here, or a bug")
+    page_500 = p.page("Snooze links are not set up here (a page), or a bug (JSON)")
+    page_500["content"].update(unset["content"])
+    return {
+        "get": p.operation(
+            "showSnoozePage",
+            "snooze",
+            "Confirmation page for a reminder's snooze (mail scanners follow links: a GET "
+            "changes nothing)",
+            {
+                "200": p.page(
+                    "The page: its button posts the token back (or: the step is snoozed "
+                    "already, or not due before the snooze would end)"
+                ),
+                "400": p.page("The link has no token, or a forged, altered or expired one"),
+                "404": p.page("The link's contact is gone (erased)"),
+                "409": p.page("The link's step was done or has changed: nothing to snooze"),
+                "500": page_500,
+            },
+            secured=False,
+            parameters=(_snooze_token(True),),
+        ),
+        "post": p.operation(
+            "snoozeFromEmail",
+            "snooze",
+            "Put the link's step off 3 days (`reminder_snoozed`); a second POST writes nothing",
+            {
+                "200": p.page(
+                    "Snoozed (now, or already), or not due before the snooze would end; the "
+                    "page says until when"
+                ),
+                "400": p.error(
+                    "`invalid_token`: no token, or a forged, altered or expired one; nothing "
+                    "was written"
+                ),
+                "404": p.error("`not_found`: the link's contact is gone; nothing was written"),
+                "409": p.error(
+                    "`nothing_to_snooze`: the link's step was done or has changed; or "
+                    "`write_conflict`: the contact kept changing, retry; nothing was written"
+                ),
+                "500": unset,
+            },
+            secured=False,
+            parameters=(_snooze_token(False),),
+            body={
+                "required": False,
+                "description": "The page's form; a JSON body is accepted too, and ignored",
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": _LINK_FORM},
+                    "multipart/form-data": {"schema": _LINK_FORM},
+                },
+            },
+        ),
+    }
 
 
 def public_paths() -> Schema:
@@ -92,6 +160,7 @@ def public_paths() -> Schema:
                 },
             ),
         },
+        "/snooze": _snooze_paths(),
         "/": {
             "get": p.operation(
                 "getDashboardPage",

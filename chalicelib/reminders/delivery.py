@@ -34,6 +34,7 @@ from chalicelib.reminders.render import RenderedEmail, render_digest
 from chalicelib.reminders.sent_log import SentLog
 from chalicelib.reminders.sweep_report import Candidate, SweepConfig, SweepReport
 from chalicelib.reminders.unsubscribe import make_unsubscribe_token, unsubscribe_url
+from chalicelib.service.snooze_links import SnoozeLinks
 from chalicelib.viewstore.model import ClaimState
 from chalicelib.viewstore.port import ViewStore
 
@@ -52,6 +53,8 @@ class Delivery:
         self._mailer = mailer
         self._sent_log = SentLog(store)
         self._config = config
+        # Under the unsubscribe secret too, in a context of their own (`service.snooze_links`).
+        self._snooze_links = SnoozeLinks(config.unsubscribe_secrets, config.app_base_url)
 
     def deliver(
         self,
@@ -155,8 +158,17 @@ class Delivery:
         token = make_unsubscribe_token(self._config.unsubscribe_secrets, tenant_id, user_id)
         link = unsubscribe_url(self._config.app_base_url, token)
         recipient = Recipient(tenant_id, user_id, settings, self._config.app_base_url, link)
-        items = [reminder_item(c.state, c.planned, settings) for c in to_send]
+        items = [
+            reminder_item(c.state, c.planned, settings, self._snooze_url(user, c, now))
+            for c in to_send
+        ]
         return link, render_digest(digest(recipient, items, now))
+
+    def _snooze_url(self, user: tuple[str, str], candidate: Candidate, now: datetime) -> str:
+        """The item's one-click snooze, valid 30 days from the email's sending time."""
+        tenant_id, user_id = user
+        contact_id, action = candidate.reminder.contact_id, candidate.planned.action
+        return self._snooze_links.url(tenant_id, user_id, contact_id, action, now)
 
     def _release(self, to_send: Sequence[Candidate], sweep_id: str) -> None:
         for candidate in to_send:

@@ -80,6 +80,8 @@ class ReminderItem(_Frozen):
     business_days_waited: int | None = Field(default=None, ge=0)
     last_outreach_at: Timestamp | None = None
     channel: Channel | None = None
+    # The signed one-click link that puts this step off 3 days (`service.snooze_links`).
+    snooze_url: str | None = Field(default=None, min_length=1)
 
 
 class Digest(_Frozen):
@@ -111,9 +113,13 @@ class Recipient:
 
 
 def reminder_item(
-    state: ContactState, planned: PlannedAction, settings: UserSettings
+    state: ContactState,
+    planned: PlannedAction,
+    settings: UserSettings,
+    snooze_url: str | None = None,
 ) -> ReminderItem:
-    """One step of the digest, with the contact's context (questions, research, interview)."""
+    """One step of the digest, with the contact's context (questions, research, interview)
+    and, when given, the link that snoozes it."""
     interview = state.interview
     waited = planned.action in _WAITED or (
         planned.action is Action.REACH_OUT and state.intro_requested_at is not None
@@ -141,6 +147,7 @@ def reminder_item(
         max_follow_ups=settings.max_follow_ups,
         business_days_waited=settings.follow_up_after_business_days if waited else None,
         last_outreach_at=state.last_outreach_at,
+        snooze_url=snooze_url,
     )
 
 

@@ -1,10 +1,12 @@
 // The "Add a contact" form, built from the same field list the "Details updated" step uses.
 
-import { announce, h } from './dom.js';
+import { announce, h, setAlert } from './dom.js';
 import { clearErrors, idempotencyKeyFor, readField, renderField, settleKey, showErrors, whileBusy } from './forms.js';
+import { STATUS_LABELS, label } from './labels.js';
 import { CONTACT_FIELDS } from './stepfields.js';
 
-export function mountAddContactForm(form, alertEl, { api, onCreated }) {
+/** `noticeEl` shows, visibly, who was just added (the form empties, so it is the only trace). */
+export function mountAddContactForm(form, alertEl, { api, onCreated, noticeEl }) {
   const fields = CONTACT_FIELDS.map((field) =>
     renderField(field, { idPrefix: 'new-contact', value: field.name === 'source' ? 'cold_outreach' : undefined }),
   );
@@ -24,10 +26,13 @@ export function mountAddContactForm(form, alertEl, { api, onCreated }) {
     await whileBusy(form, async () => {
       try {
         clearErrors(form, alertEl);
+        if (noticeEl) setAlert(noticeEl, '');
         const contact = await api.createContact(body, { idempotencyKey });
         settleKey(form, null);
         form.reset();
+        const where = label(STATUS_LABELS, contact.status);
         announce(`Added ${contact.name}.`);
+        if (noticeEl) setAlert(noticeEl, `Added ${contact.name}: find them in the ${where} column of the pipeline.`);
         onCreated(contact);
         form.querySelector('[name="name"]').focus();
       } catch (error) {

@@ -1,5 +1,7 @@
 // The only module that speaks HTTP to the Rapport API (see API.md). Same origin as the page.
 
+import { inPlainWords } from './labels.js';
+
 /** A failed API call, carrying the API's error body: code, message and per-field messages. */
 export class ApiError extends Error {
   constructor(status, code, message, fields = []) {
@@ -34,7 +36,27 @@ async function errorFrom(response) {
   const err = body && typeof body === 'object' ? body.error || {} : {};
   const message =
     err.message || FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`;
-  return new ApiError(response.status, err.code || 'error', message, err.fields || []);
+  // The API may name a setting or field by its code ("max_follow_ups"): say it as the forms do.
+  const fields = (err.fields || []).map((f) => ({ ...f, message: inPlainWords(f.message) }));
+  return new ApiError(response.status, err.code || 'error', inPlainWords(message), fields);
+}
+
+/** The file name a Content-Disposition header gives (filename*= first, then filename=), or null. */
+function dispositionFilename(header) {
+  const value = header || '';
+  let name = '';
+  const extended = /filename\*\s*=\s*utf-8''([^;]+)/i.exec(value);
+  if (extended) {
+    try {
+      name = decodeURIComponent(extended[1].trim());
+    } catch {
+      name = '';
+    }
+  }
+  const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/i.exec(value);
+  if (!name && plain) name = (plain[1] ?? plain[2]).trim();
+  // Only a bare name: never a path for the browser to write elsewhere.
+  return name.replace(/^.*[\\/]/, '') || null;
 }
 
 /**
@@ -42,14 +64,15 @@ async function errorFrom(response) {
  * page can go back to sign-in, after which the call still rejects.
  */
 export function createApi({ base, getToken, onUnauthorized }) {
-  async function request(method, path, { body, headers = {}, query } = {}) {
+  /** Sends a request; resolves to the ok Response, rejects with an ApiError. */
+  async function send(method, path, { body, headers = {}, query, accept = 'application/json' } = {}) {
     const url = new URL(path, base);
     for (const [key, value] of Object.entries(query || {})) {
       if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, value);
     }
     const init = {
       method,
-      headers: { Accept: 'application/json', ...headers },
+      headers: { Accept: accept, ...headers },
       cache: 'no-store',
     };
     const token = getToken();
@@ -69,6 +92,11 @@ export function createApi({ base, getToken, onUnauthorized }) {
       if (response.status === 401) onUnauthorized(error);
       throw error;
     }
+    return response;
+  }
+
+  async function request(method, path, options) {
+    const response = await send(method, path, options);
     if (response.status === 204) return null;
     return response.json();
   }
@@ -83,13 +111,16 @@ export function createApi({ base, getToken, onUnauthorized }) {
   return {
     dashboard: () => request('GET', 'dashboard'),
 
-    /** Every contact, following next_cursor page by page (100 a page, the API's maximum). */
-    async listAllContacts() {
+    /**
+     * Every contact, following next_cursor page by page (100 a page, the API's maximum); with
+     * `q`, only those whose name, company or role holds the text (the server matches it).
+     */
+    async listAllContacts({ q } = {}) {
       const items = [];
       let cursor = null;
       const seen = new Set();
       do {
-        const page = await request('GET', 'contacts', { query: { limit: 100, cursor } });
+        const page = await request('GET', 'contacts', { query: { limit: 100, cursor, q } });
         items.push(...(page.items || []));
         cursor = page.next_cursor || null;
         // A cursor repeating would loop forever; stop rather than hang the page.
@@ -117,5 +148,20 @@ export function createApi({ base, getToken, onUnauthorized }) {
       }),
 
     deleteContact: (id) => request('DELETE', `contacts/${encodeURIComponent(id)}`),
+
+    getSettings: () => request('GET', 'me/settings'),
+
+    /** Changes the settings sent (any subset); resolves to all of them. */
+    updateSettings: (changes) => request('PUT', 'me/settings', { body: changes }),
+
+    /** The export as a file: {blob, filename}; format is 'json' or 'csv'. */
+    async exportData(format) {
+      const response = await send('GET', 'me/export', {
+        query: { format },
+        accept: format === 'csv' ? 'text/csv' : 'application/json',
+      });
+      const filename = dispositionFilename(response.headers.get('Content-Disposition'));
+      return { blob: await response.blob(), filename: filename || `rapport-export.${format}` };
+    },
   };
 }

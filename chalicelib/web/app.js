@@ -1,4 +1,5 @@
-// Entry point: sign-in, loading the board and dashboard, and keeping them fresh after writes.
+// Entry point: sign-in, loading the board and dashboard, and keeping them fresh after writes;
+// the header's settings and export, and the board's search.
 
 import { mountAddContactForm } from './addcontact.js';
 import { createApi } from './api.js';
@@ -17,9 +18,13 @@ import {
 } from './auth.js';
 import { renderBoard } from './board.js';
 import { announce, setAlert } from './dom.js';
+import { downloadExport } from './export.js';
 import { clearErrors, showErrors } from './forms.js';
 import { createContactPanel } from './panel.js';
+import { createSearch } from './search.js';
+import { createSettingsDialog } from './settings.js';
 import { renderDueActions, renderFunnel, renderUpcoming } from './summary.js';
+import { markTimeZoneChosen, offerBrowserTimeZone } from './timezone.js';
 
 // The page may be served below a stage prefix (/api/), so every URL is relative to it.
 const BASE = new URL('.', document.baseURI);
@@ -30,6 +35,8 @@ const AFTER_WRITE_MS = [1_000, 3_000];
 const WRITE_WINDOW_MS = 30_000;
 // Reminder emails link to a contact as #/contacts/{id}.
 const CONTACT_LINK = /^#\/contacts\/([^/?#]+)$/;
+// The unsubscribe page links to the settings as #/settings.
+const SETTINGS_LINK = /^#\/settings\/?$/;
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -43,6 +50,10 @@ const els = {
   session: document.querySelector('[data-testid="session"]'),
   signedInAs: $('signed-in-as'),
   pageAlert: $('page-alert'),
+  pageNotice: $('page-notice'),
+  firstRun: $('first-run'),
+  searchInput: $('search-input'),
+  searchStatus: $('search-status'),
   lastUpdated: $('last-updated'),
   board: $('board'),
   dueList: $('due-list'),
@@ -59,6 +70,12 @@ const state = {
   loading: null,
   timers: [],
   autoRefresh: 0,
+  loaded: false,
+  claims: null,
+  // The board's search: the text, and the server's matches for it (null: show everyone).
+  search: { query: '', items: null, error: null },
+  // The sign-in's offer of the browser's timezone; the settings wait for it before reading.
+  zoneOffer: Promise.resolve(null),
 };
 
 const api = createApi({
@@ -78,8 +95,35 @@ function openContact(id, opener) {
   panel.open(id, opener);
 }
 
+/** The contacts the board shows: everyone, or the search's matches in their newest known form. */
+function shownContacts() {
+  const { query, items } = state.search;
+  if (!query || !items) return [...state.contacts.values()];
+  return items
+    .filter((c) => !state.erased.has(c.contact_id))
+    .map((c) => {
+      const known = state.contacts.get(c.contact_id);
+      return known && known.version > c.version ? known : c;
+    });
+}
+
+function renderSearchStatus() {
+  const { query, items, error } = state.search;
+  let text = '';
+  if (query && error) text = error.message;
+  else if (query && items) {
+    const n = shownContacts().length;
+    text = n ? `${n} ${n === 1 ? 'contact matches' : 'contacts match'} “${query}”.` : `No contact matches “${query}”.`;
+  }
+  els.searchStatus.textContent = text;
+  els.searchStatus.hidden = !text;
+}
+
 function render() {
-  renderBoard(els.board, [...state.contacts.values()], openContact);
+  renderBoard(els.board, shownContacts(), openContact);
+  renderSearchStatus();
+  // The five steps, for someone who has not added anybody yet.
+  els.firstRun.hidden = !(state.loaded && state.contacts.size === 0 && !state.search.query);
   if (state.dashboard) {
     renderDueActions(els.dueList, state.dashboard.due_actions, openContact);
     renderUpcoming(els.upcomingList, state.dashboard.upcoming_interviews, openContact);
@@ -112,7 +156,10 @@ async function refresh({ announceIt = false } = {}) {
       const [items, dashboard] = await Promise.all([api.listAllContacts(), api.dashboard()]);
       merge(items);
       state.dashboard = dashboard;
+      state.loaded = true;
       render();
+      // The matches may have changed too (a write, another tab): ask again in the background.
+      search.rerun();
       setAlert(els.pageAlert, '');
       els.lastUpdated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
       if (announceIt) announce('Dashboard updated.');
@@ -150,19 +197,40 @@ function showApp(claims) {
   els.app.hidden = false;
   els.session.hidden = false;
   els.signedInAs.textContent = claims?.email ? `Signed in as ${claims.email}` : 'Signed in';
+  state.claims = claims;
+  state.zoneOffer = offerBrowserTimeZone(api, claims).then((zone) => {
+    if (zone) {
+      showNotice(`Your timezone is now ${zone}, as this browser's: reminders follow it. Change it in Settings.`);
+    }
+  });
   refresh();
-  openLinkedContact();
+  openLinkedPage();
   window.clearInterval(state.autoRefresh);
   state.autoRefresh = window.setInterval(() => {
     if (document.visibilityState === 'visible' && !panel.isOpen()) refresh();
   }, AUTO_REFRESH_MS);
 }
 
-/** Opens the contact a reminder email links to (#/contacts/{id}), then tidies the address bar. */
-function openLinkedContact() {
+function showNotice(message) {
+  setAlert(els.pageNotice, message);
+  announce(message);
+}
+
+/**
+ * Opens what a link names, then tidies the address bar: the settings (#/settings, from the
+ * unsubscribe page) or the contact a reminder email links to (#/contacts/{id}).
+ */
+function openLinkedPage() {
+  if (SETTINGS_LINK.test(window.location.hash)) {
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    panel.close();
+    settings.open();
+    return;
+  }
   const match = CONTACT_LINK.exec(window.location.hash);
   if (!match) return;
   history.replaceState(null, '', window.location.pathname + window.location.search);
+  settings.close();
   let id;
   try {
     id = decodeURIComponent(match[1]);
@@ -176,11 +244,17 @@ function showSignIn(message = '') {
   const wasInApp = !els.app.hidden;
   clearToken();
   panel.close();
+  settings.close();
   window.clearInterval(state.autoRefresh);
   state.timers.forEach((t) => window.clearTimeout(t));
   state.contacts = new Map();
   state.written = new Map();
   state.dashboard = null;
+  state.loaded = false;
+  state.claims = null;
+  state.search = { query: '', items: null, error: null };
+  els.searchInput.value = '';
+  setAlert(els.pageNotice, '');
   els.app.hidden = true;
   els.session.hidden = true;
   els.signIn.hidden = false;
@@ -229,7 +303,52 @@ document.querySelector('[data-testid="jump-add-contact"]').addEventListener('cli
   document.querySelector('#add-contact-form [name="name"]')?.focus({ preventScroll: true });
 });
 
-mountAddContactForm($('add-contact-form'), $('add-contact-alert'), { api, onCreated: remember });
+mountAddContactForm($('add-contact-form'), $('add-contact-alert'), {
+  api,
+  onCreated: remember,
+  noticeEl: $('add-contact-done'),
+});
+
+const settings = createSettingsDialog({
+  api,
+  dialog: $('settings-dialog'),
+  beforeLoad: () => state.zoneOffer,
+  onSaved: () => {
+    // A saved form is a deliberate choice, UTC included: never replace it with the browser's.
+    markTimeZoneChosen(state.claims);
+    // Follow-up settings move due dates: let the board catch up.
+    refreshAfterWrite();
+  },
+});
+
+$('settings-button').addEventListener('click', (event) => settings.open(event.currentTarget));
+
+const search = createSearch(els.searchInput, {
+  api,
+  onChange(result) {
+    const fresh = result.query !== state.search.query || !state.search.items;
+    state.search = result;
+    render();
+    // Said once per new text, not at every background refresh.
+    if (fresh && result.query && result.items) announce(els.searchStatus.textContent);
+  },
+});
+
+for (const format of ['json', 'csv']) {
+  const button = $(`export-${format}-button`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    setAlert(els.pageAlert, '');
+    try {
+      const filename = await downloadExport(api, format);
+      showNotice(`Your data is downloading as ${filename}.`);
+    } catch (error) {
+      if (error.status !== 401) setAlert(els.pageAlert, error.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
 
 async function boot() {
   takeTokenFromFragment();
@@ -257,7 +376,7 @@ window.addEventListener('hashchange', () => {
     const claims = tokenClaims(storedToken());
     if (claims && !isExpired(claims)) showApp(claims);
   } else if (!els.app.hidden) {
-    openLinkedContact();
+    openLinkedPage();
   }
 });
 

@@ -3,6 +3,7 @@
 
 import { h, randomKey, setAlert } from './dom.js';
 import { fromDatetimeLocal, toDatetimeLocal } from './format.js';
+import { FIELD_LABELS, SETTING_LABELS, humanize } from './labels.js';
 
 let uid = 0;
 
@@ -21,6 +22,7 @@ export function renderField(field, { idPrefix, value } = {}) {
     'data-testid': `field-${field.name}`,
   };
   if (field.kind === 'radio') return renderRadios(field, id, value);
+  if (field.kind === 'checkbox') return renderCheckbox(field, common, hintId, value);
 
   let control;
   if (field.kind === 'textarea') {
@@ -59,6 +61,18 @@ export function renderField(field, { idPrefix, value } = {}) {
   );
 }
 
+function renderCheckbox(field, common, hintId, value) {
+  const control = h('input', { ...common, type: 'checkbox' });
+  // defaultChecked (not just .checked) so form.reset() comes back to it.
+  control.defaultChecked = Boolean(value);
+  return h(
+    'div',
+    { class: 'field checkbox' },
+    h('label', { class: 'radio', for: common.id }, control, ` ${field.label}`),
+    hintId ? h('p', { class: 'hint', id: hintId }, field.prompt) : null,
+  );
+}
+
 function renderRadios(field, id, value) {
   const legendId = `${id}-legend`;
   return h(
@@ -84,6 +98,7 @@ export function readField(form, field) {
   }
   const el = form.elements.namedItem(field.name);
   if (!el) return undefined;
+  if (field.kind === 'checkbox') return el.checked;
   const raw = el.value.trim();
   if (raw === '') return undefined;
   if (field.kind === 'number') return Number(raw);
@@ -121,20 +136,36 @@ export function clearErrors(form, alertEl) {
   if (alertEl) setAlert(alertEl, '');
 }
 
+/** The words the form shows for a field: its label or legend, without "(required)". */
+function labelOf(form, target, path) {
+  const own = target?.matches('fieldset')
+    ? target.querySelector('legend')
+    : target?.id && form.querySelector(`label[for="${CSS.escape(target.id)}"]`);
+  const words = own?.cloneNode(true);
+  words?.querySelectorAll('.required, input').forEach((el) => el.remove());
+  const text = words?.textContent.trim();
+  if (text) return text;
+  const last = String(path).split('.').filter((part) => !/^\d+$/.test(part)).pop();
+  return SETTING_LABELS[last] || FIELD_LABELS[last] || humanize(last);
+}
+
 /**
  * Shows an ApiError: each `fields[].field` next to its input (described-by, aria-invalid), the
- * message in the form's role="alert" region, and fields with no input listed there too.
+ * message in the form's role="alert" region, and fields with no input listed there too. The
+ * API's summary names fields by their codes, so the alert names them by the form's labels.
  */
 export function showErrors(form, alertEl, error) {
   clearErrors(form, alertEl);
   const unplaced = [];
+  const named = [];
   let first = null;
   for (const { field, message } of error.fields || []) {
     const target = findTarget(form, field);
     if (!target) {
-      unplaced.push(`${field}: ${message}`);
+      unplaced.push(`${labelOf(form, null, field)}: ${message}`);
       continue;
     }
+    named.push(labelOf(form, target, field));
     const errorId = `${target.id || `${form.id}-${field}`.replace(/\W/g, '-')}-error`;
     const note = h('p', { class: 'field-error', id: errorId, 'data-testid': `error-${field}` }, message);
     if (target.matches('fieldset')) target.append(note);
@@ -144,7 +175,11 @@ export function showErrors(form, alertEl, error) {
     target.setAttribute('aria-describedby', [...described, errorId].join(' '));
     first = first || target;
   }
-  const message = [error.message, ...unplaced].filter(Boolean).join(' — ');
+  let message = error.message;
+  if (named.length || unplaced.length) {
+    const listed = named.length ? `Please check: ${[...new Set(named)].join(', ')}.` : 'Please check:';
+    message = [listed, ...unplaced].join(' — ');
+  }
   setAlert(alertEl, message);
   const focusable = first?.matches('fieldset') ? first.querySelector('input, textarea, select') : first;
   focusable?.focus();

@@ -89,6 +89,16 @@ export const FIELD_LABELS = {
   until: 'Until',
 };
 
+// The settings form's labels; the API's messages may name a setting by its code.
+export const SETTING_LABELS = {
+  email: 'Reminder email address',
+  timezone: 'Timezone',
+  reminder_hour: 'Reminder hour',
+  reminders_enabled: 'Email me reminders',
+  follow_up_after_business_days: 'Follow up after (business days)',
+  max_follow_ups: 'Follow-ups before moving on',
+};
+
 export const VALUE_LABELS = {
   email: 'Email',
   linkedin: 'LinkedIn',
@@ -111,4 +121,16 @@ export function humanize(code) {
 
 export function label(table, code) {
   return table[code] || humanize(code);
+}
+
+// Only multi-word codes (max_follow_ups, linkedin_url): a lone "name" or "email" is also an
+// ordinary word in a sentence and is left alone.
+const SNAKE_CODE = /\b[a-z]+(?:_[a-z]+)+\b/g;
+
+/** A message from the API with the setting and field codes it names said in the form's words. */
+export function inPlainWords(message) {
+  return String(message || '').replace(SNAKE_CODE, (code) => {
+    const words = SETTING_LABELS[code] || FIELD_LABELS[code];
+    return words ? `“${words}”` : code;
+  });
 }

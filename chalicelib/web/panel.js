@@ -20,6 +20,8 @@ export function createContactPanel({ api, dialog, onChanged, onErased }) {
   const panelAlert = byTestId('panel-alert', dialog);
   const eraseButton = byTestId('erase-contact', dialog);
   const buttonsEl = byTestId('step-buttons', dialog);
+  const bodyEl = byTestId('contact-body', dialog);
+  const notFoundEl = byTestId('contact-not-found', dialog);
   let current = null;
   let opener = null;
   let openId = null;
@@ -28,7 +30,8 @@ export function createContactPanel({ api, dialog, onChanged, onErased }) {
     current = contact;
     title.textContent = contact.name || 'Unnamed contact';
     subtitle.textContent = [contact.role, contact.company].filter(Boolean).join(' at ');
-    renderContact(detailsEl, contact);
+    bodyEl.hidden = false;
+    renderContact(detailsEl, contact, events);
     const allowed = contact.allowed_steps || [];
     renderTimeline(timelineEl, events, {
       onUndo: allowed.includes('step_retracted')
@@ -108,12 +111,22 @@ export function createContactPanel({ api, dialog, onChanged, onErased }) {
     form.replaceChildren();
     setAlert(formAlert, '');
     setAlert(panelAlert, '');
+    // Nothing to act on until the contact is loaded: no timeline, form or erase button.
+    bodyEl.hidden = true;
+    notFoundEl.hidden = true;
     if (!dialog.open) dialog.showModal();
     title.focus();
     try {
       const contact = await load(id);
       if (contact) mountStepForm(form, formAlert, contact, submitStep);
     } catch (error) {
+      if (openId !== id) return;
+      if (error.status === 404) {
+        // A link to an erased contact, or to someone else's: say so plainly, offer nothing.
+        title.textContent = 'Contact not found';
+        notFoundEl.hidden = false;
+        return;
+      }
       if (error.status !== 401) setAlert(panelAlert, error.message);
       title.textContent = 'Contact';
     }

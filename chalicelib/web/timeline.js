@@ -141,8 +141,44 @@ export function renderTimeline(listEl, events, { onUndo } = {}) {
   );
 }
 
-export function renderContact(el, contact) {
+/** The notes of the latest interview_completed not undone: the contact itself does not keep them. */
+function interviewNotes(events) {
+  const done = (events || []).filter((e) => e.type === 'interview_completed' && !e.retracted && e.data?.notes);
+  return done.length ? done.sort(byWhen)[done.length - 1].data.notes : null;
+}
+
+function researchList(research) {
+  if (!research?.length) return null;
+  return h(
+    'ul',
+    { class: 'plain-list research-list', 'data-testid': 'contact-research' },
+    research.map((item) =>
+      h('li', {}, h('span', { class: 'muted' }, `${label(VALUE_LABELS, item.subject)}: `), item.text),
+    ),
+  );
+}
+
+// The reflection's parts, with the words the reflection form asks them in.
+const REFLECTION_PARTS = [
+  ['career_path', 'Their career path'],
+  ['obstacles', 'Obstacles they faced'],
+  ['lessons', 'What you learned'],
+];
+
+function reflectionDetails(reflection) {
+  const parts = REFLECTION_PARTS.filter(([key]) => reflection?.[key]);
+  if (!parts.length) return null;
+  return h(
+    'dl',
+    { class: 'details', 'data-testid': 'contact-reflection' },
+    parts.map(([key, words]) => [h('dt', {}, words), h('dd', {}, reflection[key])]),
+  );
+}
+
+/** The contact's summary; `events` (its timeline) supplies what the contact does not keep. */
+export function renderContact(el, contact, events = []) {
   const action = contact.next_action;
+  const notes = interviewNotes(events);
   const interview = contact.interview;
   const linkedin = contact.linkedin_url && safeHttpsUrl(contact.linkedin_url);
   const rows = [
@@ -174,9 +210,12 @@ export function renderContact(el, contact) {
           ]
         : null,
     ],
+    ['Research', researchList(contact.research)],
     ['Prepared questions', contact.questions?.length ? valueNode('questions', contact.questions) : null],
     ['Follow-ups sent', contact.follow_ups_sent ? String(contact.follow_ups_sent) : null],
     ['Notes', contact.notes],
+    ['Interview notes', notes ? h('span', { 'data-testid': 'contact-interview-notes' }, notes) : null],
+    ['Reflection', reflectionDetails(contact.reflection)],
   ].filter(([, value]) => value !== null && value !== undefined && value !== '');
   el.replaceChildren(
     h('dl', { class: 'details contact-details' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 
 from app import app
+from chalicelib.domain.vocabulary import Action
 from chalicelib.reminders.unsubscribe import make_unsubscribe_token
 from tests.api.confirmation_mail import confirmation_path
 from tests.api.conftest import Api, DynamoDBCalls, body_of
+from tests.api.snooze_link_support import snooze_path, snooze_token
 
 NOTE = {"type": "research_noted", "subject": "company", "text": "Acme builds payment rails."}
 
@@ -172,6 +174,18 @@ def _confirm_email(method: str) -> Request:
     return send
 
 
+def _snooze(method: str) -> Request:
+    def send(api: Api, contact_id: str) -> Any:
+        now = api.clock.now()
+        token = snooze_token(api.settings, "acme", "ada", contact_id, Action.REACH_OUT, now)
+        if method == "GET":
+            return api.call("GET", snooze_path(token))
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return api.call("POST", snooze_path(token), headers=headers, raw=b"")
+
+    return send
+
+
 # One request per route and method of the app; DELETE comes last because it erases.
 EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("GET", "/health"): [_call("GET", "/health")],
@@ -198,6 +212,8 @@ EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("POST", "/unsubscribe"): [_unsubscribe("POST")],
     ("GET", "/settings/confirm-email"): [_confirm_email("GET")],
     ("POST", "/settings/confirm-email"): [_confirm_email("POST")],
+    ("GET", "/snooze"): [_snooze("GET")],
+    ("POST", "/snooze"): [_snooze("POST")],
     ("DELETE", "/contacts/{contact_id}"): [_call("DELETE", "/contacts/{contact_id}")],
 }
 

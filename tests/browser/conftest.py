@@ -7,11 +7,18 @@ is process-wide, so it is package-scoped and stopped before tests/devstack start
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from chalicelib.devstack.stack import DevStack
 
@@ -66,6 +73,27 @@ def page(browser: Browser) -> Iterator[Page]:
     tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
     context.close()
+    assert not errors, f"the page's scripts threw: {errors}"
+
+
+@pytest.fixture
+def page_in_timezone(browser: Browser) -> Iterator[Callable[[str], Page]]:
+    """Makes a fresh browser (own context: own local and session storage) whose clock is in
+    the IANA zone given, otherwise like `page`. Each call is a new browser; a second tab of
+    the same one is `page.context.new_page()`. An uncaught page error fails the test."""
+    contexts: list[BrowserContext] = []
+    errors: list[str] = []
+
+    def make(timezone_id: str) -> Page:
+        context = browser.new_context(viewport=DESKTOP, timezone_id=timezone_id, locale="en-US")
+        context.set_default_timeout(WAIT_MS)
+        context.on("page", lambda tab: tab.on("pageerror", lambda error: errors.append(str(error))))
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
     assert not errors, f"the page's scripts threw: {errors}"
 
 

@@ -6,10 +6,12 @@ Tests read as the steps a user takes; the selectors live here, once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from playwright.sync_api import Locator, Page, expect
 
+from chalicelib.auth.minting import LOCAL_AUDIENCE, LOCAL_ISSUER, mint_token
 from chalicelib.devstack.stack import DevStack
 
 StepFill = Callable[[Locator], None]
@@ -18,6 +20,33 @@ StepFill = Callable[[Locator], None]
 def local_input(moment: datetime) -> str:
     """The value a datetime-local input takes; the tests' browser runs in UTC."""
     return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone other than the demo user, on the shared stack: a test that changes settings or
+    needs a board of its own contacts only signs in as one, and other tests never see it."""
+
+    tenant_id: str
+    user_id: str
+    token: str
+    dashboard_url: str
+
+
+def new_user(stack: DevStack, user_id: str) -> User:
+    """A token for `user_id` (its own tenant too) that the stack accepts, and its dashboard URL."""
+    tenant_id = f"browser-{user_id}"
+    token = mint_token(
+        stack.settings.auth_jwt_secret or "",
+        tenant=tenant_id,
+        user=user_id,
+        email=f"{user_id}@rapport.example",
+        ttl_seconds=3600,
+        now=datetime.now(UTC),
+        issuer=stack.settings.auth_issuer or LOCAL_ISSUER,
+        audience=stack.settings.auth_audience or LOCAL_AUDIENCE,
+    )
+    return User(tenant_id, user_id, token, f"{stack.api_url}/#token={token}")
 
 
 class Dashboard:
@@ -167,6 +196,42 @@ class Dashboard:
         expect(self.events().last).to_have_attribute("data-event-type", step)
         expect(self.dialog.get_by_test_id("step-form-alert")).to_be_hidden()
         self.close_contact()
+
+    # -- settings, search and export ---------------------------------------------------------
+
+    @property
+    def settings(self) -> Locator:
+        return self.by_id("settings-dialog")
+
+    @property
+    def settings_form(self) -> Locator:
+        return self.settings.get_by_test_id("settings-form")
+
+    def open_settings(self) -> Locator:
+        """Opens the settings from the header and waits until they are loaded into the form."""
+        self.by_id("open-settings").click()
+        return self.wait_settings()
+
+    def wait_settings(self) -> Locator:
+        expect(self.settings).to_be_visible()
+        expect(self.settings_form.get_by_test_id("settings-submit")).to_be_visible()
+        return self.settings_form
+
+    def setting(self, name: str) -> Locator:
+        return self.settings_form.get_by_test_id(f"field-{name}")
+
+    def save_settings(self) -> None:
+        self.settings_form.get_by_test_id("settings-submit").click()
+
+    def close_settings(self) -> None:
+        self.settings.get_by_test_id("close-settings").click()
+        expect(self.settings).to_be_hidden()
+
+    def search(self, text: str) -> None:
+        """Types into the board's search box key by key, as a person does."""
+        box = self.by_id("search-input")
+        box.clear()
+        box.press_sequentially(text, delay=30)
 
     # -- summary -----------------------------------------------------------------------------
 

@@ -31,7 +31,9 @@ def test_a_field_the_api_refuses_is_marked_and_explained_next_to_it(
     expect(url).to_be_focused()
     described_by = url.get_attribute("aria-describedby") or ""
     assert error.get_attribute("id") in described_by.split()
-    expect(board.by_id("add-contact-alert")).to_contain_text("linkedin_url")
+    # The alert names the field as the form labels it, not by its code.
+    expect(board.by_id("add-contact-alert")).to_contain_text("LinkedIn URL")
+    expect(board.by_id("add-contact-alert")).not_to_contain_text("linkedin_url")
     expect(board.card_named("Ines Duarte")).to_have_count(0)
 
     board.submit_contact(linkedin_url="https://www.linkedin.com/in/ines-duarte")

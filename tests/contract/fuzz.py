@@ -38,6 +38,7 @@ def run(
     peers: list[str],
     unsubscribe_token: str,
     confirm_token: str,
+    snooze_token: str,
     now: datetime,
     report: Path,
 ) -> subprocess.CompletedProcess[str]:
@@ -65,6 +66,7 @@ def run(
         **os.environ,
         "RAPPORT_FUZZ_UNSUBSCRIBE_TOKEN": unsubscribe_token,
         "RAPPORT_FUZZ_CONFIRM_TOKEN": confirm_token,
+        "RAPPORT_FUZZ_SNOOZE_TOKEN": snooze_token,
         "RAPPORT_FUZZ_NOW": now.isoformat(),
         "SCHEMATHESIS_HOOKS": HOOKS,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),

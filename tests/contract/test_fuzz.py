@@ -10,9 +10,11 @@ import pytest
 
 from chalicelib.auth.minting import LOCAL_AUDIENCE, LOCAL_ISSUER, mint_token
 from chalicelib.clock import FixedClock
+from chalicelib.domain.vocabulary import Action
 from chalicelib.reminders.unsubscribe import make_unsubscribe_token
 from chalicelib.settings import Settings
 from tests.api.confirmation_mail import confirmation_path
+from tests.api.snooze_link_support import snooze_token
 from tests.contract import fuzz
 
 pytestmark = pytest.mark.integration  # moto and a local server
@@ -48,15 +50,27 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
     auth = fuzz.auth_document(tokens, tmp_path)
 
     # A user the run does not sign in as, whose links change no tested account: one-click
-    # unsubscribe, and the confirmation of a new reminder address.
+    # unsubscribe, the confirmation of a new reminder address, and the snooze of a contact's
+    # next step (a contact of hers, which she has yet to reach out to).
     unsubscribe = make_unsubscribe_token(settings.unsubscribe_secret or "", "acme", "zoe")
     zoe = {"Authorization": f"Bearer {_token(settings, clock, 'acme', 'zoe')}"}
     asked = httpx.put(f"{base_url}/me/settings", json={"email": NEW_ADDRESS}, headers=zoe)
     assert asked.status_code == 200, asked.text
     confirm = confirmation_path(settings, NEW_ADDRESS).partition("token=")[2]
+    added = httpx.post(f"{base_url}/contacts", json={"name": "Yan Li"}, headers=zoe)
+    assert added.status_code == 201, added.text
+    contact = added.json()["contact_id"]
+    snooze = snooze_token(settings, "acme", "zoe", contact, Action.REACH_OUT, clock.now())
 
     done = fuzz.run(
-        base_url, auth, list(tokens), unsubscribe, confirm, clock.now(), tmp_path / "junit.xml"
+        base_url,
+        auth,
+        list(tokens),
+        unsubscribe,
+        confirm,
+        snooze,
+        clock.now(),
+        tmp_path / "junit.xml",
     )
 
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
