@@ -9,10 +9,10 @@ one is a 400 that writes nothing, one whose address was replaced since is a 409.
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from chalicelib.api.errors import ApiError
-from chalicelib.api.link_pages import page
+from chalicelib.api.link_pages import link_token, page
 from chalicelib.api.request import ApiRequest
 from chalicelib.api.responses import ApiResponse
 from chalicelib.domain.user_settings import LinkState
@@ -36,7 +36,7 @@ _REPLACED_PAGE = (
 
 def confirm_page(request: ApiRequest, *, settings_changes: SettingsChanges) -> ApiResponse:
     """GET: what the link would do, and a button that posts the token back; changes nothing."""
-    token = _token(request)
+    token = link_token(request)
     try:
         checked = _checked(settings_changes, token)
     except ApiError as error:
@@ -61,7 +61,7 @@ def confirm_page(request: ApiRequest, *, settings_changes: SettingsChanges) -> A
 
 def confirm_email(request: ApiRequest, *, settings_changes: SettingsChanges) -> ApiResponse:
     """POST: the address becomes the reminder address; a bad token is the API's JSON error."""
-    token = _token(request)
+    token = link_token(request)
     try:
         confirmed = settings_changes.confirm(token)
     except EmailLinkSupersededError:
@@ -92,12 +92,3 @@ def _invalid() -> ApiError:
 
 def _not_configured() -> ApiError:
     return ApiError(500, "not_configured", "confirmation links are not set up here")
-
-
-def _token(request: ApiRequest) -> str:
-    token = request.query.get("token")
-    if token is None:
-        # A form may carry it in the body instead of the URL.
-        form = parse_qs(request.raw_body.decode("utf-8", "replace"))
-        token = (form.get("token") or [""])[0]
-    return token

@@ -4,7 +4,9 @@ headers that keep the link's token out of caches and Referer headers."""
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import parse_qs
 
+from chalicelib.api.request import ApiRequest
 from chalicelib.api.responses import ApiResponse
 
 HTML = "text/html; charset=utf-8"
@@ -27,3 +29,12 @@ def page(status: int, title: str, text: str, extra_html: str = "") -> ApiRespons
         f"<body><h1>{escape(title)}</h1><p>{escape(text)}</p>{extra_html}</body></html>"
     )
     return ApiResponse(status, body, dict(_HEADERS), content_type=HTML)
+
+
+def link_token(request: ApiRequest) -> str:
+    """The link's `token`: from the URL, or from a form's body ("" when neither has one)."""
+    token = request.query.get("token")
+    if token is None:
+        form = parse_qs(request.raw_body.decode("utf-8", "replace"))
+        token = (form.get("token") or [""])[0]
+    return token

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from chalicelib.api.errors import ApiError
-from chalicelib.api.link_pages import page
+from chalicelib.api.link_pages import link_token, page
 from chalicelib.api.request import ApiRequest
 from chalicelib.api.responses import ApiResponse
 from chalicelib.service.email_snoozes import (
@@ -39,7 +39,7 @@ _OUTDATED = (
 
 def confirm_page(request: ApiRequest, *, email_snoozes: EmailSnoozes) -> ApiResponse:
     """GET: what the link would do, and a button that posts the token back; changes nothing."""
-    token = _token(request)
+    token = link_token(request)
     try:
         checked = email_snoozes.check(token)
     except SnoozeLinkError:
@@ -70,7 +70,7 @@ def confirm_page(request: ApiRequest, *, email_snoozes: EmailSnoozes) -> ApiResp
 def snooze(request: ApiRequest, *, email_snoozes: EmailSnoozes) -> ApiResponse:
     """POST: the step put off 3 days (once); a bad token is the API's JSON error body."""
     try:
-        snoozed = email_snoozes.snooze(_token(request))
+        snoozed = email_snoozes.snooze(link_token(request))
     except SnoozeLinkError:
         raise ApiError(400, "invalid_token", _INVALID) from None
     except SnoozeLinksNotConfiguredError:
@@ -114,12 +114,3 @@ def _sentence(message: str) -> str:
 
 def _not_configured() -> ApiError:
     return ApiError(500, "not_configured", "snooze links are not set up here")
-
-
-def _token(request: ApiRequest) -> str:
-    token = request.query.get("token")
-    if token is None:
-        # A form may carry it in the body instead of the URL.
-        form = parse_qs(request.raw_body.decode("utf-8", "replace"))
-        token = (form.get("token") or [""])[0]
-    return token

@@ -8,10 +8,10 @@ request (body `List-Unsubscribe=One-Click`). The signed token is the only proof 
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from chalicelib.api.errors import ApiError
-from chalicelib.api.link_pages import page
+from chalicelib.api.link_pages import link_token, page
 from chalicelib.api.request import ApiRequest
 from chalicelib.api.responses import ApiResponse
 from chalicelib.domain.user_settings import UserSettings
@@ -34,7 +34,7 @@ SETTINGS_LINK = (
 
 def confirm_page(request: ApiRequest, *, settings: Settings) -> ApiResponse:
     """GET: a page whose one button posts the same token back."""
-    token = _token(request)
+    token = link_token(request)
     try:
         _identity(settings, token)
     except ApiError as error:
@@ -58,7 +58,7 @@ def unsubscribe(
     request: ApiRequest, *, settings: Settings, settings_repository: SettingsRepository
 ) -> ApiResponse:
     """POST: reminders off now; a bad token is a 400 with the API's JSON error body."""
-    tenant_id, user_id = _identity(settings, _token(request))
+    tenant_id, user_id = _identity(settings, link_token(request))
     change_settings_safely(settings_repository, tenant_id, user_id, _reminders_off)
     return page(
         200,
@@ -75,15 +75,6 @@ def _reminders_off(saved: UserSettings | None) -> UserSettings | None:
     if not current.reminders_enabled:
         return None
     return current.model_copy(update={"reminders_enabled": False})
-
-
-def _token(request: ApiRequest) -> str:
-    token = request.query.get("token")
-    if token is None:
-        # A form may carry it in the body instead of the URL.
-        form = parse_qs(request.raw_body.decode("utf-8", "replace"))
-        token = (form.get("token") or [""])[0]
-    return token
 
 
 def _identity(settings: Settings, token: str) -> tuple[str, str]:

@@ -158,13 +158,12 @@ class SettingsChanges:
         if checked.state is LinkState.SUPERSEDED:
             raise EmailLinkSupersededError("this link was replaced or has lapsed")
         if checked.state is LinkState.CONFIRMABLE:
-            confirmed = self._saved(
+            self._saved(
                 link.tenant_id,
                 link.user_id,
                 lambda saved: (saved or UserSettings()).model_copy(update={"email": link.email}),
             )
             self._pending.delete(link.tenant_id, link.user_id, link.nonce)
-            assert confirmed is not None
         return LinkCheck(link, LinkState.CONFIRMED)
 
     def _send_link(
