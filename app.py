@@ -15,7 +15,12 @@ from typing import Any
 from chalice.app import AuthRequest, AuthResponse, Chalice, DynamoDBEvent, Rate, Response
 
 from chalicelib.api.chalice_glue import api_shaped_refusals, correlated, powertools, respond
-from chalicelib.api.media_types import CONFIRM_EMAIL_POST, SNOOZE_POST, UNSUBSCRIBE_POST
+from chalicelib.api.media_types import (
+    CONFIRM_EMAIL_POST,
+    CSV_IMPORT,
+    SNOOZE_POST,
+    UNSUBSCRIBE_POST,
+)
 from chalicelib.telemetry import logger, metrics
 
 app = Chalice(app_name="rapport")
@@ -146,6 +151,62 @@ def export_me() -> Response:
     from chalicelib.api import export_routes
 
     return respond(export_routes.export_me, app.current_request)
+
+
+@app.route("/me/integrations", methods=["GET"], authorizer=jwt_auth)
+def get_integrations() -> Response:
+    from chalicelib.api import integration_routes
+
+    return respond(integration_routes.get_integrations, app.current_request)
+
+
+@app.route("/me/integrations/calendly", methods=["PUT"], authorizer=jwt_auth)
+def put_calendly() -> Response:
+    from chalicelib.api import integration_routes
+
+    return respond(integration_routes.put_calendly, app.current_request)
+
+
+@app.route("/me/integrations/calcom", methods=["PUT"], authorizer=jwt_auth)
+def put_calcom() -> Response:
+    from chalicelib.api import integration_routes
+
+    return respond(integration_routes.put_calcom, app.current_request)
+
+
+@app.route("/me/integrations/calendar/rotate", methods=["POST"], authorizer=jwt_auth)
+def rotate_calendar() -> Response:
+    from chalicelib.api import integration_routes
+
+    return respond(integration_routes.rotate_calendar, app.current_request)
+
+
+@app.route("/calendar/{file}", methods=["GET"])
+def calendar_feed(file: str) -> Response:
+    from chalicelib.api import calendar_routes
+
+    return respond(calendar_routes.get_calendar, app.current_request)
+
+
+@app.route("/webhooks/calendly/{hook_id}", methods=["POST"])
+def calendly_webhook(hook_id: str) -> Response:
+    from chalicelib.api import webhook_routes
+
+    return respond(webhook_routes.calendly, app.current_request)
+
+
+@app.route("/webhooks/calcom/{hook_id}", methods=["POST"])
+def calcom_webhook(hook_id: str) -> Response:
+    from chalicelib.api import webhook_routes
+
+    return respond(webhook_routes.calcom, app.current_request)
+
+
+@app.route("/contacts/import", methods=["POST"], authorizer=jwt_auth, content_types=CSV_IMPORT)
+def import_contacts() -> Response:
+    from chalicelib.api import import_routes
+
+    return respond(import_routes.import_contacts, app.current_request)
 
 
 @app.route("/unsubscribe", methods=["GET"])

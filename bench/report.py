@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench.flatness import NOISE_SECONDS, TIME_TOLERANCE, flatness, ratio
+from bench.import_cost import import_section
 from bench.markdown import ms, table, verdict
 from bench.missed import Missed, missed_cold_start, missed_rows, missed_scaling
 from bench.report_sections import (
@@ -25,6 +26,7 @@ def render(run: BenchRun) -> str:
         "## 1. DynamoDB requests per operation",
         _how_counted(),
         _operations(run.rows),
+        *([import_section(run.import_cost)] if run.import_cost else []),
         "## 2. Scaling: the sweep and the dashboards as the table grows",
         _scaling(run.levels),
         cold_start_section(run.cold_start),

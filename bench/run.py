@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bench.api_operations import measure_api
 from bench.cold_start import ColdStart, measure_cold_start
 from bench.concurrency import RaceOutcome, library_reference_race, peer_race, rapport_race
+from bench.import_cost import ImportCost, measure_import
 from bench.machine import Machine, describe_machine, load_average
 from bench.peer import PeerResult, compare
 from bench.projector_load import Throughput, measure_projector, measure_single_event
@@ -34,10 +35,28 @@ class Sizes:
     due: DueSet
     scale_repeats: int
     cold_start_runs: int
+    # The CSV import: rows in its one request, and single `POST /contacts` beside it.
+    import_rows: int = 1_000
+    import_single_runs: int = 50
 
 
 FULL = Sizes("full", 20, 20, 5, 10, 100, 10, 2, (1_000, 10_000, 50_000), DueSet(5, 4), 2, 7)
-SMOKE = Sizes("smoke", 2, 2, 5, 2, 10, 3, 1, (10, 20, 50), DueSet(2, 2), 1, 1)
+SMOKE = Sizes(
+    "smoke",
+    2,
+    2,
+    5,
+    2,
+    10,
+    3,
+    1,
+    (10, 20, 50),
+    DueSet(2, 2),
+    1,
+    1,
+    import_rows=100,
+    import_single_runs=5,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,7 @@ class BenchRun:
     races: list[RaceOutcome]
     load_at_end: str
     seconds: float
+    import_cost: ImportCost | None = None
 
 
 def run_all(sizes: Sizes, progress: Callable[[str], None] = lambda _: None) -> BenchRun:
@@ -74,6 +94,10 @@ def run_all(sizes: Sizes, progress: Callable[[str], None] = lambda _: None) -> B
         stack.fresh()
         phase("API operations")
         rows = measure_api(stack, sizes.api_runs)
+        stack.fresh()
+        phase(f"CSV import of {sizes.import_rows:,} rows")
+        import_row, import_cost = measure_import(stack, sizes.import_rows, sizes.import_single_runs)
+        rows.append(import_row)
         stack.fresh()
         phase("the peer")
         peer = compare(stack, sizes.peer_streams, sizes.peer_events_per_stream, sizes.peer_rounds)
@@ -108,4 +132,5 @@ def run_all(sizes: Sizes, progress: Callable[[str], None] = lambda _: None) -> B
         races,
         load_average(),
         time.perf_counter() - started,
+        import_cost,
     )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from chalicelib.auth.verifier import TokenVerifier
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.eventstore.port import EventStore
+from chalicelib.integrations.port import IntegrationsStore
 from chalicelib.projections.cursor import CursorSigner, signing_key
 from chalicelib.projections.projector import Projector
 from chalicelib.projections.read_models import ReadModels
@@ -48,7 +49,11 @@ from chalicelib.viewstore.port import ViewStore
 
 if TYPE_CHECKING:
     from chalicelib.adapters.stream_pump import Deliver, StreamPump
+    from chalicelib.service.booking_webhooks import BookingWebhooks
+    from chalicelib.service.calendar_feeds import CalendarFeeds
+    from chalicelib.service.contact_import import ContactImport
     from chalicelib.service.email_snoozes import EmailSnoozes
+    from chalicelib.service.integrations import IntegrationsService
 
 
 class Adapters(Protocol):
@@ -76,6 +81,11 @@ class Adapters(Protocol):
     @property
     def rate_limits(self) -> RateLimitStore:
         """Tenants' token buckets (used only when a stage sets a tenant rate)."""
+        ...
+
+    @property
+    def integrations_store(self) -> IntegrationsStore:
+        """Users' webhook ids, sealed signing secrets and calendar feed secrets."""
         ...
 
     def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
@@ -134,6 +144,12 @@ class AwsAdapters:
         return DynamoDBRateLimits(self.dynamodb, self._settings.limits_table)
 
     @cached_property
+    def integrations_store(self) -> IntegrationsStore:
+        from chalicelib.adapters.dynamodb_integrations import DynamoDBIntegrations
+
+        return DynamoDBIntegrations(self.dynamodb, self._settings.events_table)
+
+    @cached_property
     def mailer(self) -> Mailer:
         if self._outbox is not None:
             from chalicelib.adapters.outbox_mailer import OutboxMailer
@@ -174,6 +190,7 @@ class MemoryAdapters:
         from chalicelib.adapters.memory_mailer import MemoryMailer
         from chalicelib.adapters.memory_rate_limits import InMemoryRateLimits
         from chalicelib.eventstore.memory import InMemoryEventStore
+        from chalicelib.integrations.port import InMemoryIntegrations
         from chalicelib.service.user_settings_port import (
             InMemoryPendingEmails,
             InMemorySettingsRepository,
@@ -186,6 +203,7 @@ class MemoryAdapters:
         self.pending_emails: PendingEmails = InMemoryPendingEmails()
         self.mailer: Mailer = mailer or MemoryMailer(settings.reminder_from, clock)
         self.rate_limits: RateLimitStore = InMemoryRateLimits()
+        self.integrations_store: IntegrationsStore = InMemoryIntegrations()
 
     def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
         snapshot = EventsSnapshot()
@@ -331,6 +349,63 @@ class Services:
             links = SnoozeLinks(secrets, self.settings.app_base_url)
         return EmailSnoozes(
             links, self.commands, self.event_store, self.settings_repository, self.clock
+        )
+
+    @cached_property
+    def integrations(self) -> IntegrationsService:
+        """Webhook URLs and secrets (sealed with `WEBHOOK_SECRETS_KEY`), the feed's URL."""
+        from chalicelib.integrations.secret_box import SecretBox, derived_key, secrets_key
+        from chalicelib.service.integrations import IntegrationsService
+
+        key = secrets_key(self.settings)
+        return IntegrationsService(
+            self.adapters.integrations_store,
+            SecretBox(key),
+            derived_key(key, "calendar feed"),
+            self.settings.app_base_url,
+        )
+
+    @cached_property
+    def calendar_feeds(self) -> CalendarFeeds:
+        from urllib.parse import urlparse
+
+        from chalicelib.service.calendar_feeds import CalendarFeeds
+
+        return CalendarFeeds(
+            self.integrations,
+            self.view_store,
+            self.settings_repository,
+            self.clock,
+            domain=urlparse(self.settings.app_base_url).hostname or "rapport.example",
+            dashboard_url=self.settings.app_base_url,
+        )
+
+    @cached_property
+    def booking_webhooks(self) -> BookingWebhooks:
+        from chalicelib.service.booking_webhooks import BookingWebhooks
+
+        return BookingWebhooks(
+            self.integrations,
+            self.commands,
+            self.event_store,
+            self.view_store,
+            self.settings_repository,
+            self.clock,
+        )
+
+    @cached_property
+    def contact_import(self) -> ContactImport:
+        """Imported contacts' ids are keyed like the webhook secrets: the same row, the same
+        id, on every import of one user."""
+        from chalicelib.integrations.secret_box import derived_key, secrets_key
+        from chalicelib.service.contact_import import ContactImport
+
+        return ContactImport(
+            self.event_store,
+            self.view_store,
+            self.settings_repository,
+            self.clock,
+            derived_key(secrets_key(self.settings), "imported contact ids"),
         )
 
     @cached_property

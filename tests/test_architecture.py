@@ -160,6 +160,10 @@ LAYERS = {
     "chalicelib.eventstore": 1,
     "chalicelib.viewstore": 1,
     "chalicelib.auth": 1,
+    "chalicelib.contact_import": 1,
+    "chalicelib.webhooks": 1,
+    "chalicelib.calendar_feed": 1,
+    "chalicelib.integrations": 1,
     "chalicelib.service": 2,
     "chalicelib.projections": 3,
     "chalicelib.reminders": 3,
@@ -171,7 +175,18 @@ LAYERS = {
     "chalicelib.cli": 7,
 }
 # The inner packages, which never import an edge.
-INNER = ("domain", "service", "eventstore", "viewstore", "projections", "reminders")
+INNER = (
+    "domain",
+    "service",
+    "eventstore",
+    "viewstore",
+    "projections",
+    "reminders",
+    "contact_import",
+    "webhooks",
+    "calendar_feed",
+    "integrations",
+)
 EDGES = ("adapters", "api", "bootstrap", "cli", "devstack")
 
 

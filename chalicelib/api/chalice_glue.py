@@ -94,7 +94,15 @@ def api_shaped_refusals(request: Request, get_response: Callable[[Request], Resp
         return response
     headers = dict(response.headers or {})
     message = str(response.body["Message"])
-    error = chalice_refusal(response.status_code, message, allow=str(headers.get("Allow", "")))
+    from chalicelib.api.media_types import accepted_media_types
+
+    route = str((request.context or {}).get("resourcePath") or "")
+    error = chalice_refusal(
+        response.status_code,
+        message,
+        allow=str(headers.get("Allow", "")),
+        accepted=tuple(accepted_media_types(route, request.method)),
+    )
     headers.update({"Content-Type": "application/json", **error.headers})
     return Response(body=json.dumps(error.body()), status_code=error.status, headers=headers)
 

@@ -34,6 +34,11 @@ TAGS = [
     {"name": "steps", "description": "What happened with a contact: record a step, list them"},
     {"name": "dashboards", "description": "Your pipeline, or your tenant's (coaches)"},
     {"name": "settings", "description": "Where and when reminders go"},
+    {
+        "name": "integrations",
+        "description": "Calendly and Cal.com webhooks, the calendar feed (webhooks and the feed"
+        " need no token)",
+    },
     {"name": "unsubscribe", "description": "The link in every reminder email (no sign-in)"},
     {"name": "snooze", "description": "The snooze link of each reminder (no sign-in)"},
     {"name": "web", "description": "The dashboard page and its files"},
@@ -53,7 +58,13 @@ SERVERS = [
 
 
 def _components() -> Schema:
-    requests: list[type[BaseModel]] = [s.ContactCreate, s.SettingsUpdate, *s.step_models().values()]
+    requests: list[type[BaseModel]] = [
+        s.ContactCreate,
+        s.SettingsUpdate,
+        s.CalendlySecret,
+        s.CalcomSecret,
+        *s.step_models().values(),
+    ]
     answers: list[type[BaseModel]] = [
         s.ContactPublic,
         s.ContactList,
@@ -61,6 +72,10 @@ def _components() -> Schema:
         event_list(),
         s.Dashboard,
         s.SettingsPublic,
+        s.IntegrationsPublic,
+        s.WebhookDelivered,
+        s.ImportReport,
+        s.ImportResult,
         s.ErrorBody,
         s.Health,
     ]

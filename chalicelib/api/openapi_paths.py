@@ -6,6 +6,7 @@ from __future__ import annotations
 from chalicelib.api import openapi_parts as p
 from chalicelib.api import schemas as s
 from chalicelib.api.openapi_confirm_email import confirm_email_paths
+from chalicelib.api.openapi_integrations import integration_paths
 from chalicelib.api.openapi_parts import Schema
 from chalicelib.api.openapi_public import public_paths
 from chalicelib.domain.events import EVENT_TYPES
@@ -286,4 +287,10 @@ def _reads() -> Schema:
 
 def paths() -> Schema:
     """Every path of the app and its operations."""
-    return {**_contacts(), **_reads(), **public_paths(), **confirm_email_paths()}
+    return {
+        **_contacts(),
+        **_reads(),
+        **integration_paths(),
+        **public_paths(),
+        **confirm_email_paths(),
+    }

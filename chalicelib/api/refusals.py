@@ -18,7 +18,9 @@ def is_chalice_refusal(body: object) -> bool:
     return isinstance(body, dict) and set(body) == {"Code", "Message"}
 
 
-def chalice_refusal(status: int, message: str, allow: str = "") -> ApiError:
+def chalice_refusal(
+    status: int, message: str, allow: str = "", accepted: tuple[str, ...] = ("application/json",)
+) -> ApiError:
     """The API's error for one of Chalice's own `{"Code", "Message"}` answers."""
     if status >= 500:
         return INTERNAL
@@ -28,7 +30,9 @@ def chalice_refusal(status: int, message: str, allow: str = "") -> ApiError:
     if status == 415:
         given = message.removeprefix("Unsupported media type: ")
         return ApiError(
-            415, "unsupported_media_type", f"send the body as application/json, not {given}"
+            415,
+            "unsupported_media_type",
+            f"send the body as {' or '.join(accepted)}, not {given}",
         )
     # Its only other one: a binary answer to a request that does not accept it (we send none).
     return ApiError(status, "bad_request", message)

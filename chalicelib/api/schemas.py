@@ -282,3 +282,119 @@ class ErrorBody(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"]
+
+
+_SECRET_RULES = (
+    "Write-only: stored encrypted, never returned. 8 to 500 characters, no leading or trailing"
+    " spaces."
+)
+SigningSecret = Annotated[
+    str, Field(min_length=8, max_length=500, pattern=r"^\S(.*\S)?$", description=_SECRET_RULES)
+]
+
+
+class CalendlySecret(BaseModel):
+    """`PUT /me/integrations/calendly`: the signing key of the Calendly webhook subscription."""
+
+    model_config = ConfigDict(title="CalendlySecret", extra="forbid")
+
+    signing_key: SigningSecret
+
+
+class CalcomSecret(BaseModel):
+    """`PUT /me/integrations/calcom`: the secret set on the Cal.com webhook."""
+
+    model_config = ConfigDict(title="CalcomSecret", extra="forbid")
+
+    secret: SigningSecret
+
+
+class WebhookIntegration(BaseModel):
+    model_config = ConfigDict(title="WebhookIntegration")
+
+    webhook_url: str = Field(description="Paste this into the provider's webhook settings")
+    configured: bool = Field(description="Whether its signing secret is set")
+
+
+class InboundAddresses(BaseModel):
+    model_config = ConfigDict(title="InboundAddresses")
+
+    log_address: str | None = Field(
+        description="Bcc this address to log an email you send; null until inbound email is"
+        " set up for this service"
+    )
+
+
+class IntegrationsPublic(BaseModel):
+    """`GET /me/integrations`: what to paste where. Secrets are never part of it."""
+
+    model_config = ConfigDict(title="IntegrationsPublic")
+
+    calendar_feed_url: str = Field(description="Subscribe to it; rotating it ends the old URL")
+    calendly: WebhookIntegration
+    calcom: WebhookIntegration
+    inbound: InboundAddresses
+
+
+class WebhookRecorded(BaseModel):
+    model_config = ConfigDict(title="WebhookRecorded")
+
+    contact_id: str
+    event_type: str
+    version: int
+    replayed: bool = Field(description="True when this delivery was recorded before")
+
+
+class WebhookDelivered(BaseModel):
+    """A delivery's answer: the step it recorded, or why it recorded none (a booking the
+    contact's state does not allow, an invitee of nobody's, an event Rapport does not use)."""
+
+    model_config = ConfigDict(title="WebhookDelivered")
+
+    recorded: WebhookRecorded | None
+    ignored: str | None
+
+
+class ImportNewRow(BaseModel):
+    model_config = ConfigDict(title="ImportNewRow")
+
+    line: int = Field(description="The row's line in the file (1 is the first)")
+    contact_id: str
+    name: str
+    email: str | None
+    company: str | None
+    role: str | None
+    linkedin_url: str | None
+
+
+class ImportDuplicate(BaseModel):
+    model_config = ConfigDict(title="ImportDuplicate")
+
+    line: int
+    contact_id: str = Field(description="The contact of yours it matches")
+
+
+class ImportRowError(BaseModel):
+    model_config = ConfigDict(title="ImportRowError")
+
+    line: int
+    message: str = Field(description="The column and what is wrong with it")
+
+
+class ImportReport(BaseModel):
+    """`POST /contacts/import?dry_run=true`: what an import would do, writing nothing."""
+
+    model_config = ConfigDict(title="ImportReport")
+
+    rows: int = Field(description="Data rows in the file (blank rows not counted)")
+    new: list[ImportNewRow]
+    duplicates: list[ImportDuplicate]
+    errors: list[ImportRowError]
+
+
+class ImportResult(ImportReport):
+    """`POST /contacts/import`: what the import did."""
+
+    model_config = ConfigDict(title="ImportResult")
+
+    created: list[str] = Field(description="The ids of the contacts created, in file order")

@@ -54,3 +54,19 @@ class ResearchSubject(StrEnum):
     PERSON = "person"
     COMPANY = "company"
     PAST_COMPANY = "past_company"
+
+
+# How each next action reads to a person outside the dashboard (the calendar feed's events);
+# the dashboard's own words are in web/labels.js.
+ACTION_TITLES: dict[Action, str] = {
+    Action.REACH_OUT: "Reach out",
+    Action.FOLLOW_UP: "Follow up",
+    Action.MOVE_ON: "Move on (no reply after the last follow-up)",
+    Action.SCHEDULE_INTERVIEW: "Schedule the interview",
+    Action.PREPARE_QUESTIONS: "Prepare questions",
+    Action.ATTEND_INTERVIEW: "Attend the interview",
+    Action.LOG_INTERVIEW: "Log how the interview went",
+    Action.SEND_THANK_YOU: "Send a thank-you",
+    Action.CONNECT_LINKEDIN: "Connect on LinkedIn",
+    Action.REFLECT: "Reflect on the conversation",
+}

@@ -20,6 +20,7 @@ from chalicelib.eventstore.port import (
     NewEvent,
     StoredEvent,
     StreamId,
+    StreamStart,
 )
 from chalicelib.timefmt import iso_exact, parse_iso
 
@@ -92,6 +93,19 @@ def stamp(
         )
         for offset, event in enumerate(events, start=1)
     ]
+
+
+def first_event(start: StreamStart, recorded_at: datetime) -> StoredEvent:
+    """The stored form of a new stream's first event (`EventStore.start_streams`)."""
+    (stored,) = stamp(
+        start.stream,
+        [start.event],
+        expected_version=0,
+        owner_id=start.owner_id,
+        recorded_at=recorded_at,
+        with_idempotency=False,
+    )
+    return stored
 
 
 def event_item(event: StoredEvent) -> Item:

@@ -8,7 +8,8 @@ condition is what keeps one key to one request across all the user's contacts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +35,9 @@ from chalicelib.eventstore.port import (
     NewEvent,
     StoredEvent,
     StreamId,
+    StreamStart,
 )
+from chalicelib.retry import RetryPolicy
 
 # The optimistic lock: a version can be written once. Never a silent overwrite.
 _NEW_ITEM = "attribute_not_exists(SK)"
@@ -43,14 +46,27 @@ _NEW_ITEM = "attribute_not_exists(SK)"
 _FREE_OR_EXPIRED = "attribute_not_exists(SK) OR expires_at <= :now"
 # Erasure frees a key only while the claim is still the erased request's own.
 _CLAIMED_BY = "request_hash = :hash"
+# DynamoDB's limits per BatchGetItem and per BatchWriteItem.
+_BATCH_GET = 100
+_BATCH_WRITE = 25
+# Keys or items a batch left unprocessed (throttling) are sent again after a jittered wait;
+# more rounds than this and the store is overloaded: the caller's request fails.
+_BATCH_ROUNDS = 8
+
+
+class UnprocessedBatchError(Exception):
+    """DynamoDB kept leaving part of a batch unprocessed (throttled): retry the whole call."""
 
 
 class DynamoDBEventStore:
     """Reads and appends contact streams with the low-level boto3 DynamoDB client."""
 
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(
+        self, client: Any, table_name: str, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._client = client
         self._table = table_name
+        self._batch_retry = RetryPolicy(_BATCH_ROUNDS, 0.05, sleep)
 
     def load(self, stream: StreamId) -> LoadedStream:
         pk = codec.partition_key(stream)
@@ -122,6 +138,50 @@ class DynamoDBEventStore:
             ConsistentRead=True,
         ).get("Item")
         return key_claims.decode_claim(item) if item else None
+
+    def started(self, streams: Sequence[StreamId]) -> set[StreamId]:
+        """BatchGetItem of each stream's first event, keys only, 100 streams a request."""
+        by_key = {codec.partition_key(stream): stream for stream in streams}
+        first = codec.event_sort_key(1)
+        found: set[StreamId] = set()
+        keys = [{"PK": {"S": pk}, "SK": {"S": first}} for pk in by_key]
+        for start in range(0, len(keys), _BATCH_GET):
+            request = {
+                self._table: {
+                    "Keys": keys[start : start + _BATCH_GET],
+                    "ProjectionExpression": "PK",
+                    "ConsistentRead": True,
+                }
+            }
+            for attempt in self._batch_retry.attempts():
+                response = self._client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self._table, []):
+                    found.add(by_key[item["PK"]["S"]])
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                attempt.failed()
+            if request:
+                raise UnprocessedBatchError("DynamoDB kept throttling the read of first events")
+        return found
+
+    def start_streams(
+        self, starts: Sequence[StreamStart], *, recorded_at: datetime
+    ) -> list[StoredEvent]:
+        """BatchWriteItem of the first events, 25 a request, unprocessed items sent again."""
+        stored = [codec.first_event(start, recorded_at) for start in starts]
+        puts = [{"PutRequest": {"Item": codec.event_item(event)}} for event in stored]
+        for start in range(0, len(puts), _BATCH_WRITE):
+            request: dict[str, Any] = {self._table: puts[start : start + _BATCH_WRITE]}
+            for attempt in self._batch_retry.attempts():
+                response = self._client.batch_write_item(RequestItems=request)
+                request = response.get("UnprocessedItems") or {}
+                if not request:
+                    break
+                attempt.failed()
+            if request:
+                raise UnprocessedBatchError("DynamoDB kept throttling the write of new contacts")
+        return stored
 
     def redact(self, stream: StreamId, replacements: dict[int, dict[str, Any]]) -> None:
         """Checks every version first, then updates each event and deletes each record.

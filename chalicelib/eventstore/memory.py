@@ -22,6 +22,7 @@ from chalicelib.eventstore.port import (
     NewEvent,
     StoredEvent,
     StreamId,
+    StreamStart,
 )
 
 
@@ -93,6 +94,25 @@ class InMemoryEventStore:
     def key_claim(self, tenant_id: str, user_id: str, key: str) -> KeyClaim | None:
         found = self._item(key_claims.claim_key(tenant_id, user_id, key))
         return key_claims.decode_claim(found) if found else None
+
+    def started(self, streams: Sequence[StreamId]) -> set[StreamId]:
+        first = codec.event_sort_key(1)
+        with self._lock:
+            return {
+                stream
+                for stream in streams
+                if first in self._partitions.get(codec.partition_key(stream), {})
+            }
+
+    def start_streams(
+        self, starts: Sequence[StreamStart], *, recorded_at: datetime
+    ) -> list[StoredEvent]:
+        stored = [codec.first_event(start, recorded_at) for start in starts]
+        with self._lock:
+            for event in stored:
+                item = codec.event_item(event)
+                self._partitions.setdefault(item["PK"]["S"], {})[item["SK"]["S"]] = item
+        return stored
 
     def redact(self, stream: StreamId, replacements: dict[int, dict[str, Any]]) -> None:
         pk = codec.partition_key(stream)

@@ -82,6 +82,9 @@ class ReminderItem(_Frozen):
     channel: Channel | None = None
     # The signed one-click link that puts this step off 3 days (`service.snooze_links`).
     snooze_url: str | None = Field(default=None, min_length=1)
+    # The contact's version: the `.ics` invite's SEQUENCE, as in the calendar feed, so a
+    # calendar holding both keeps the newer.
+    version: int = Field(default=0, ge=0)
 
 
 class Digest(_Frozen):
@@ -148,6 +151,7 @@ def reminder_item(
         business_days_waited=settings.follow_up_after_business_days if waited else None,
         last_outreach_at=state.last_outreach_at,
         snooze_url=snooze_url,
+        version=state.version,
     )
 
 

@@ -10,20 +10,32 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from chalicelib.calendar_feed.ics import FeedInterview, interview_invite
+from chalicelib.domain.vocabulary import Action
 from chalicelib.reminders.digest import Digest, ReminderItem
 from chalicelib.reminders.headers import body_text, header_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 _BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the email carries (the interview's `.ics`)."""
+
+    filename: str
+    content_type: str  # "maintype/subtype"
+    data: bytes
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 class _TwoModeLoader(FileSystemLoader):
@@ -75,7 +88,38 @@ def render_digest(digest: Digest) -> RenderedEmail:
     subject = header_text(env.get_template("subject.txt").render(context))
     text = env.get_template("digest.txt").render(context)
     html = env.get_template("digest.html").render(context, subject=subject)
-    return _email(subject, text, html)
+    email = _email(subject, text, html)
+    return replace(email, attachments=interview_invites(digest))
+
+
+def interview_invites(digest: Digest) -> tuple[Attachment, ...]:
+    """The interview-day briefing carries each interview it is about as an `.ics` invite, so
+    the student can put it in their calendar from the email (same UID as the feed's event:
+    a calendar that has both keeps one)."""
+    domain = urlparse(digest.app_base_url).hostname or "rapport.example"
+    return tuple(
+        Attachment(
+            filename="interview.ics",
+            content_type="text/calendar",
+            data=interview_invite(
+                FeedInterview(
+                    contact_id=item.contact_id,
+                    contact_name=item.contact_name,
+                    starts_at=item.interview.starts_at,
+                    duration_minutes=item.interview.duration_minutes,
+                    location=item.interview.location,
+                    questions=item.questions,
+                    company=item.company,
+                    sequence=item.version,
+                ),
+                now=digest.generated_at,
+                domain=domain,
+            ),
+            params=(("method", "PUBLISH"),),
+        )
+        for item in digest.items
+        if item.action is Action.ATTEND_INTERVIEW and item.interview is not None
+    )
 
 
 def render_confirmation(address: str, link: str, hours: int) -> RenderedEmail:

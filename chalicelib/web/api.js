@@ -65,7 +65,11 @@ function dispositionFilename(header) {
  */
 export function createApi({ base, getToken, onUnauthorized }) {
   /** Sends a request; resolves to the ok Response, rejects with an ApiError. */
-  async function send(method, path, { body, headers = {}, query, accept = 'application/json' } = {}) {
+  async function send(
+    method,
+    path,
+    { body, rawBody, contentType, headers = {}, query, accept = 'application/json' } = {},
+  ) {
     const url = new URL(path, base);
     for (const [key, value] of Object.entries(query || {})) {
       if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, value);
@@ -80,6 +84,10 @@ export function createApi({ base, getToken, onUnauthorized }) {
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
+    } else if (rawBody !== undefined) {
+      // A file sent as it is (the CSV import): its own bytes, whatever their encoding.
+      init.headers['Content-Type'] = contentType;
+      init.body = rawBody;
     }
     let response;
     try {
@@ -153,6 +161,25 @@ export function createApi({ base, getToken, onUnauthorized }) {
 
     /** Changes the settings sent (any subset); resolves to all of them. */
     updateSettings: (changes) => request('PUT', 'me/settings', { body: changes }),
+
+    getIntegrations: () => request('GET', 'me/integrations'),
+
+    /** Saves a webhook secret (write-only); resolves to the integrations, secrets left out. */
+    setWebhookSecret: (provider, secret) =>
+      request('PUT', `me/integrations/${encodeURIComponent(provider)}`, {
+        body: provider === 'calendly' ? { signing_key: secret } : { secret },
+      }),
+
+    rotateCalendarFeed: () => request('POST', 'me/integrations/calendar/rotate'),
+
+    /** Uploads a CSV file; with dryRun, only the report of what it would import. */
+    importContacts: (file, { dryRun = false } = {}) =>
+      request('POST', 'contacts/import', {
+        rawBody: file,
+        // Binary to API Gateway: the file's own bytes arrive, whatever its encoding.
+        contentType: 'application/octet-stream',
+        query: dryRun ? { dry_run: 'true' } : undefined,
+      }),
 
     /** The export as a file: {blob, filename}; format is 'json' or 'csv'. */
     async exportData(format) {

@@ -22,6 +22,8 @@ import { downloadExport } from './export.js';
 import { clearErrors, showErrors } from './forms.js';
 import { createContactPanel } from './panel.js';
 import { createSearch } from './search.js';
+import { createImportDialog } from './import.js';
+import { createIntegrationsDialog } from './integrations.js';
 import { createSettingsDialog } from './settings.js';
 import { renderDueActions, renderFunnel, renderUpcoming } from './summary.js';
 import { markTimeZoneChosen, offerBrowserTimeZone } from './timezone.js';
@@ -245,6 +247,8 @@ function showSignIn(message = '') {
   clearToken();
   panel.close();
   settings.close();
+  integrations.close();
+  importer.close();
   window.clearInterval(state.autoRefresh);
   state.timers.forEach((t) => window.clearTimeout(t));
   state.contacts = new Map();
@@ -322,6 +326,17 @@ const settings = createSettingsDialog({
 });
 
 $('settings-button').addEventListener('click', (event) => settings.open(event.currentTarget));
+
+const integrations = createIntegrationsDialog({ api, dialog: $('integrations-dialog') });
+$('integrations-button').addEventListener('click', (event) => integrations.open(event.currentTarget));
+
+const importer = createImportDialog({
+  api,
+  dialog: $('import-dialog'),
+  names: () => new Map([...state.contacts.values()].map((c) => [c.contact_id, c.name])),
+  onImported: () => refreshAfterWrite(),
+});
+$('import-button').addEventListener('click', (event) => importer.open(event.currentTarget));
 
 const search = createSearch(els.searchInput, {
   api,

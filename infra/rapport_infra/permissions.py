@@ -27,6 +27,9 @@ WRITE = (
     "dynamodb:DeleteItem",
     "dynamodb:ConditionCheckItem",
 )
+# The CSV import: one BatchGetItem per 100 rows (which streams exist) and one BatchWriteItem
+# per 25 (their first events), on the events table only.
+IMPORT_BATCHES = ("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem")
 # Lambda's poller reads the stream as the function's role. ListStreams has no resource type,
 # so it alone is granted on "*" (a list of stream ARNs, no data).
 STREAM_READ = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
@@ -83,11 +86,14 @@ def api_statements(res: Resources) -> list[iam.PolicyStatement]:
     """Commands load and append events (with idempotency records); queries read the views,
     through every index but the scheduler's cross-tenant due index; every request takes from
     its tenant's token bucket; the signing keys are read at cold start. It sends one kind of
-    email, as the sender only: the link that confirms a new reminder address."""
+    email, as the sender only: the link that confirms a new reminder address. The CSV import
+    reads and writes the events table in batches; the webhooks and the calendar feed need
+    nothing more (their user's integrations item lives in the events table)."""
     tenant_indexes = [_index_arn(res.views, i.name) for i in VIEWS.indexes if i is not DUE]
     keys = res.secrets
     return [
         _allow((*READ, *WRITE), [res.events.table_arn]),
+        _allow(IMPORT_BATCHES, [res.events.table_arn]),
         _allow(READ, [res.views.table_arn, *tenant_indexes]),
         _allow(LIMITER, [res.limits.table_arn]),
         _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),

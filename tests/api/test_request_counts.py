@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -19,6 +20,7 @@ from chalicelib.reminders.unsubscribe import make_unsubscribe_token
 from tests.api.confirmation_mail import confirmation_path
 from tests.api.conftest import Api, DynamoDBCalls, body_of
 from tests.api.snooze_link_support import snooze_path, snooze_token
+from tests.webhooks.signing import calcom_header, calendly_header, load_fixture
 
 NOTE = {"type": "research_noted", "subject": "company", "text": "Acme builds payment rails."}
 
@@ -186,6 +188,45 @@ def _snooze(method: str) -> Request:
     return send
 
 
+def _integration_path(api: Api, key: str) -> str:
+    overview = body_of(api.call("GET", "/me/integrations", token=api.token()))
+    url = overview[key]["webhook_url"] if key != "calendar_feed_url" else overview[key]
+    return urlparse(url).path
+
+
+def _calendar(api: Api, contact_id: str) -> Any:
+    return api.call("GET", _integration_path(api, "calendar_feed_url"))
+
+
+def _webhook(provider: str) -> Request:
+    def send(api: Api, contact_id: str) -> Any:
+        secret = f"{provider}-request-count-secret"
+        field = "signing_key" if provider == "calendly" else "secret"
+        api.call("PUT", f"/me/integrations/{provider}", {field: secret}, token=api.token())
+        path = _integration_path(api, provider)
+        if provider == "calendly":
+            body = load_fixture("calendly_routing_form_submission")
+            stamp = int(api.clock.now().timestamp())
+            header = {"Calendly-Webhook-Signature": calendly_header(body, secret, stamp)}
+        else:
+            body = load_fixture("calcom_ping")
+            header = {"X-Cal-Signature-256": calcom_header(body, secret)}
+        headers = {"Content-Type": "application/json", **header}
+        return api.call("POST", path, headers=headers, raw=body)
+
+    return send
+
+
+def _import(dry_run: bool) -> Request:
+    def send(api: Api, contact_id: str) -> Any:
+        path = "/contacts/import" + ("?dry_run=true" if dry_run else "")
+        headers = {"Content-Type": "text/csv"}
+        raw = b"Name,Email\nImported Person,imported@example.com\n"
+        return api.call("POST", path, token=api.token(), headers=headers, raw=raw)
+
+    return send
+
+
 # One request per route and method of the app; DELETE comes last because it erases.
 EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("GET", "/health"): [_call("GET", "/health")],
@@ -214,8 +255,40 @@ EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("POST", "/settings/confirm-email"): [_confirm_email("POST")],
     ("GET", "/snooze"): [_snooze("GET")],
     ("POST", "/snooze"): [_snooze("POST")],
+    ("GET", "/me/integrations"): [_call("GET", "/me/integrations")],
+    ("PUT", "/me/integrations/calendly"): [
+        _call("PUT", "/me/integrations/calendly", {"signing_key": "calendly-secret-1"})
+    ],
+    ("PUT", "/me/integrations/calcom"): [
+        _call("PUT", "/me/integrations/calcom", {"secret": "calcom-secret-1"})
+    ],
+    ("POST", "/me/integrations/calendar/rotate"): [
+        _call("POST", "/me/integrations/calendar/rotate")
+    ],
+    ("GET", "/calendar/{file}"): [_calendar],
+    ("POST", "/webhooks/calendly/{hook_id}"): [_webhook("calendly")],
+    ("POST", "/webhooks/calcom/{hook_id}"): [_webhook("calcom")],
+    ("POST", "/contacts/import"): [_import(True), _import(False)],
     ("DELETE", "/contacts/{contact_id}"): [_call("DELETE", "/contacts/{contact_id}")],
 }
+
+
+def test_the_calendar_feed_costs_two_get_items_and_one_query(
+    api: Api, calls: DynamoDBCalls
+) -> None:
+    path = _integration_path(api, "calendar_feed_url")
+    calls.take()
+    assert api.call("GET", path).status_code == 200
+    # The integrations record, the owner's settings (for the timezone), the owner's views.
+    assert sorted(calls.take()) == ["GetItem", "GetItem", "Query"]
+
+
+def test_a_refused_webhook_delivery_costs_one_get_item(api: Api, calls: DynamoDBCalls) -> None:
+    path = _integration_path(api, "calendly")
+    calls.take()
+    response = api.call("POST", path, headers={"Content-Type": "application/json"}, raw=b"{}")
+    assert response.status_code == 401
+    assert calls.take() == ["GetItem"]
 
 
 def test_the_route_table_above_covers_every_route_of_the_app() -> None:

@@ -242,3 +242,15 @@ class Dashboard:
     def funnel_numbers(self) -> dict[str, int]:
         stages = ("reached-out", "replied", "interviewed")
         return {stage: int(self.funnel_value(stage).text_content() or "") for stage in stages}
+
+    # -- integrations and import -------------------------------------------------------------
+
+    def close_integrations(self) -> None:
+        dialog = self.by_id("integrations-dialog")
+        dialog.get_by_test_id("close-integrations").click()
+        expect(dialog).to_be_hidden()
+
+    def close_import(self) -> None:
+        dialog = self.by_id("import-dialog")
+        dialog.get_by_test_id("close-import").click()
+        expect(dialog).to_be_hidden()

@@ -41,6 +41,7 @@ def run(
     snooze_token: str,
     now: datetime,
     report: Path,
+    integrations: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`st run` against `base_url` with every check, stateful links, a fixed seed."""
     config = CONFIG.read_text() + (f'\n[auth.wfc]\npath = "{auth}"\npeers = {json.dumps(peers)}\n')
@@ -68,6 +69,7 @@ def run(
         "RAPPORT_FUZZ_CONFIRM_TOKEN": confirm_token,
         "RAPPORT_FUZZ_SNOOZE_TOKEN": snooze_token,
         "RAPPORT_FUZZ_NOW": now.isoformat(),
+        **(integrations or {}),
         "SCHEMATHESIS_HOOKS": HOOKS,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }

@@ -8,6 +8,7 @@ only the generator is told here.
 - `iana-time-zone`: a name of the tz database, too many (and too alike) for an enum.
 - `date-time`: times from 1970 to a day before the server's clock, offsets within ±14:00. A
   schema cannot bound a time by "now", and a step's `at` may not be in the future.
+- `contacts-csv`: the body of `POST /contacts/import`, a CSV with a header the import reads.
 - `until` of `reminder_snoozed`: 1 hour to 90 days ahead of the server's clock, the other side
   of "now". Every phase sends it, the coverage phase's fixed times too, so `before_call` moves
   a well-formed `until` into that span, keeping its offset (a malformed one stays as it is).
@@ -15,6 +16,8 @@ only the generator is told here.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -22,6 +25,7 @@ from typing import Any
 import schemathesis
 from hypothesis import strategies as st
 
+from chalicelib.api.openapi_integrations import CONTACTS_CSV_FORMAT
 from chalicelib.domain.new_values import PERSON_NAME_FORMAT, is_visible
 from chalicelib.domain.types import TIME_ZONE_FORMAT, time_zone_names
 
@@ -76,3 +80,37 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         until = body.get("until")
         if isinstance(until, str):
             body["until"] = snooze_until(until)
+
+
+# `contacts-csv`: a CSV file the import can read (a header naming `name`, or `first name` and
+# `last name`; at least one row that is not blank), its cells any text but NUL. Its rows may
+# still be refused one by one (`errors` of a 200 or 201), which is what the check should see.
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+_CELLS = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=80,
+)
+_HEADERS = st.sampled_from(
+    [["Name"], ["First Name", "Last Name"], ["Name", "Email", "Company", "Position"]]
+)
+_FILES = _HEADERS.flatmap(
+    lambda header: st.builds(
+        _csv,
+        st.just(header),
+        st.lists(
+            st.tuples(_NAMES.filter(lambda n: "\x00" not in n), *[_CELLS] * (len(header) - 1)).map(
+                list
+            ),
+            min_size=1,
+            max_size=20,
+        ),
+    )
+)
+schemathesis.openapi.format(CONTACTS_CSV_FORMAT, _FILES)

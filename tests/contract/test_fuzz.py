@@ -61,6 +61,17 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
     assert added.status_code == 201, added.text
     contact = added.json()["contact_id"]
     snooze = snooze_token(settings, "acme", "zoe", contact, Action.REACH_OUT, clock.now())
+    # Her calendar feed and webhook URLs (secrets set), so those routes are reached past 404.
+    for provider, field in (("calendly", "signing_key"), ("calcom", "secret")):
+        secret = {field: f"fuzz-{provider}-secret"}
+        saved = httpx.put(f"{base_url}/me/integrations/{provider}", json=secret, headers=zoe)
+        assert saved.status_code == 200, saved.text
+    overview = httpx.get(f"{base_url}/me/integrations", headers=zoe).json()
+    integrations = {
+        "RAPPORT_FUZZ_CALENDAR_FILE": overview["calendar_feed_url"].rsplit("/", 1)[1],
+        "RAPPORT_FUZZ_CALENDLY_HOOK": overview["calendly"]["webhook_url"].rsplit("/", 1)[1],
+        "RAPPORT_FUZZ_CALCOM_HOOK": overview["calcom"]["webhook_url"].rsplit("/", 1)[1],
+    }
 
     done = fuzz.run(
         base_url,
@@ -71,6 +82,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
         snooze,
         clock.now(),
         tmp_path / "junit.xml",
+        integrations,
     )
 
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]

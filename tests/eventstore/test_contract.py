@@ -24,6 +24,7 @@ from chalicelib.eventstore.port import (
     NewEvent,
     StoredEvent,
     StreamId,
+    StreamStart,
 )
 from chalicelib.settings import Settings
 
@@ -491,6 +492,43 @@ class EventStoreContract:
         assert store.load(STREAM).idempotency == ()
         assert claimed_by(store, "tenant-a", OWNER) == "sha256:later"
         assert store.load(OTHER_CONTACT).idempotency_record(OWNER, "key-1") is not None
+
+    def test_started_names_exactly_the_streams_that_hold_a_first_event(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        self.append(store, clock, [new_event()], 0)
+        elsewhere = StreamId("tenant-b", STREAM.contact_id)  # the same id in another tenant
+        many = [StreamId("tenant-a", f"absent-{n}") for n in range(230)]  # more than a batch
+
+        assert store.started([STREAM, OTHER_CONTACT, elsewhere, *many]) == {STREAM}
+        assert store.started([]) == set()
+
+    def test_start_streams_writes_each_first_event_in_batches(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        starts = [
+            StreamStart(StreamId("tenant-a", f"c{n}"), new_event(name=f"Zoë {n}"), OWNER)
+            for n in range(60)  # three batches of DynamoDB's 25
+        ]
+
+        stored = store.start_streams(starts, recorded_at=clock.now())
+
+        assert [event.version for event in stored] == [1] * 60
+        assert store.started([start.stream for start in starts]) == {s.stream for s in starts}
+        loaded = store.load(StreamId("tenant-a", "c42"))
+        assert [(e.version, e.data, e.owner_id) for e in loaded.events] == [
+            (1, {"name": "Zoë 42"}, OWNER)
+        ]
+        assert loaded.events[0].recorded_at == clock.now()
+
+    def test_a_started_stream_takes_its_next_version_with_the_usual_lock(
+        self, store: EventStore, clock: FixedClock
+    ) -> None:
+        store.start_streams([StreamStart(STREAM, new_event(), OWNER)], recorded_at=clock.now())
+
+        with pytest.raises(ConcurrencyError):
+            self.append(store, clock, [new_event()], 0)
+        assert [e.version for e in self.append(store, clock, [new_event()], 1)] == [2]
 
 
 class TestInMemoryEventStore(EventStoreContract):

@@ -281,3 +281,61 @@ def test_a_cancelled_transaction_maps_to_the_error_its_reasons_name(
             recorded_at=clock.now(),
             idempotency=record(clock.now()),
         )
+
+
+class ThrottlingBatchClient:
+    """Leaves the first item of each batch unprocessed `rounds` times, as DynamoDB does under
+    throttling, then takes everything; records the sizes of the batches it was sent."""
+
+    def __init__(self, rounds: int) -> None:
+        self.rounds = rounds
+        self.sizes: list[int] = []
+
+    def batch_write_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:  # noqa: N803 (boto3)
+        (puts,) = RequestItems.values()
+        self.sizes.append(len(puts))
+        if self.rounds > 0:
+            self.rounds -= 1
+            return {"UnprocessedItems": {"events": puts[:1]}}
+        return {"UnprocessedItems": {}}
+
+    def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:  # noqa: N803 (boto3)
+        (request,) = RequestItems.values()
+        self.sizes.append(len(request["Keys"]))
+        if self.rounds > 0:
+            self.rounds -= 1
+            return {"Responses": {}, "UnprocessedKeys": {"events": {**request, "Keys": []}}}
+        return {"Responses": {"events": request["Keys"][:1]}}
+
+
+def test_batch_writes_send_unprocessed_items_again_after_a_wait(clock: FixedClock) -> None:
+    from chalicelib.eventstore.dynamodb import UnprocessedBatchError
+    from chalicelib.eventstore.port import StreamStart
+
+    waits: list[float] = []
+    starts = [StreamStart(StreamId("t", f"c{n}"), event(n=n), "u") for n in range(30)]
+    client = ThrottlingBatchClient(rounds=2)
+    store = DynamoDBEventStore(client, "events", sleep=waits.append)
+
+    store.start_streams(starts, recorded_at=clock.now())
+
+    assert client.sizes == [25, 1, 1, 5]  # the batch, its leftover twice, the next batch
+    assert len(waits) == 2
+
+    stubborn = DynamoDBEventStore(ThrottlingBatchClient(rounds=99), "events", sleep=waits.append)
+    with pytest.raises(UnprocessedBatchError):
+        stubborn.start_streams(starts, recorded_at=clock.now())
+
+
+def test_a_thousand_first_events_take_forty_writes_and_ten_reads(
+    store: DynamoDBEventStore, calls: list[str], clock: FixedClock
+) -> None:
+    from chalicelib.eventstore.port import StreamStart
+
+    starts = [StreamStart(StreamId("t", f"c{n}"), event(n=n), "u") for n in range(1000)]
+
+    assert store.started([s.stream for s in starts]) == set()
+    store.start_streams(starts, recorded_at=clock.now())
+    assert len(store.started([s.stream for s in starts])) == 1000
+
+    assert calls == ["BatchGetItem"] * 10 + ["BatchWriteItem"] * 40 + ["BatchGetItem"] * 10

@@ -100,6 +100,8 @@ def test_the_api_writes_events_and_reads_views_but_never_the_due_index(prod: Syn
     assert _grants(prod, "APIHandler") == (
         _on(LOGS, "{log:api_handler.Arn}")
         | _on(READ | WRITE, "{events.Arn}")
+        # The CSV import's batches, on the events table alone.
+        | _on({"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"}, "{events.Arn}")
         | _on(READ, "{views.Arn}", *tenant_indexes)
         | _on({"dynamodb:UpdateItem", "dynamodb:GetItem"}, "{limits.Arn}")
         # The link that confirms a new reminder address, sent as the sender only.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+import icalendar
 import pytest
 
 from chalicelib.clock import FixedClock
@@ -11,6 +12,7 @@ from chalicelib.domain import events as ev
 from chalicelib.domain.vocabulary import ResearchSubject
 from chalicelib.reminders.unsubscribe import accepted_secrets, verify_unsubscribe_token
 from chalicelib.settings import Settings
+from tests.calendar_feed.rfc5545 import check_ics
 from tests.reminders.html_text import links, visible_text
 from tests.reminders.sweep_support import World, utc
 
@@ -49,7 +51,20 @@ def test_the_briefing_email_is_a_two_part_digest_with_escaped_names_and_one_clic
     assert email.header("From") == settings.reminder_from
     assert email.header("To") == who.email
     assert email.header("Subject") == f"Your interview with {SCRIPT_NAME}, today at 15:00"
-    assert email.message.get_content_type() == "multipart/alternative"
+    # (text and HTML as alternatives, then the interview as an .ics invite)
+    assert email.message.get_content_type() == "multipart/mixed"
+    alternative, invite = email.message.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert invite.get_content_type() == "text/calendar"
+    assert invite.get_filename() == "interview.ics"
+    assert invite.get_param("method") == "PUBLISH"
+    ics = invite.get_payload(decode=True)
+    check_ics(ics)
+    [event] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["UID"]).startswith(f"interview-{contact}@")
+    assert event.decoded("DTSTART") == utc("2026-12-04T06:00")
+    assert str(event["LOCATION"]) == "Zoom"
+    assert "How did you move into <b>product</b>?" in str(event["DESCRIPTION"])
 
     # ... the name escaped in HTML, intact in text
     assert "<script" not in email.html

@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "dev",
     "remind",
     "pump",
+    "import_contacts",
     "rebuild_projections",
     "verify_projections",
 )

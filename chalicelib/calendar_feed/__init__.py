@@ -1,0 +1,1 @@
+"""The calendar a user subscribes to, and the invite the briefing email attaches."""
