@@ -12,13 +12,22 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from chalice.app import AuthRequest, AuthResponse, Chalice, DynamoDBEvent, Rate, Response
+from chalice.app import (
+    AuthRequest,
+    AuthResponse,
+    Chalice,
+    DynamoDBEvent,
+    Rate,
+    Response,
+    S3Event,
+)
 
 from chalicelib.api.chalice_glue import api_shaped_refusals, correlated, powertools, respond
 from chalicelib.api.media_types import (
     CONFIRM_EMAIL_POST,
     CSV_IMPORT,
     SNOOZE_POST,
+    UNDO_POST,
     UNSUBSCRIBE_POST,
 )
 from chalicelib.telemetry import logger, metrics
@@ -37,6 +46,11 @@ EVENTS_STREAM_ARN = os.environ.get(
     "EVENTS_STREAM_ARN",
     "arn:aws:dynamodb:us-east-1:123456789012:table/rapport-events/stream/placeholder",
 )
+
+# Where SES stores received mail (infra/ owns the bucket and its notification; Chalice's SAM
+# packaging cannot, see infra/rapport_infra/chalice_app.py); a literal name locally.
+INBOUND_BUCKET = os.environ.get("INBOUND_BUCKET", "rapport-local-inbound")
+INBOUND_PREFIX = "inbound/"
 
 
 @app.authorizer(ttl_seconds=300)
@@ -251,6 +265,20 @@ def confirm_email() -> Response:
     return respond(confirm_email_routes.confirm_email, app.current_request)
 
 
+@app.route("/undo", methods=["GET"])
+def undo_page() -> Response:
+    from chalicelib.api import undo_routes
+
+    return respond(undo_routes.confirm_page, app.current_request)
+
+
+@app.route("/undo", methods=["POST"], content_types=UNDO_POST)
+def undo() -> Response:
+    from chalicelib.api import undo_routes
+
+    return respond(undo_routes.undo, app.current_request)
+
+
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def send_reminders(event: object) -> None:
     from chalicelib.bootstrap import services
@@ -265,3 +293,11 @@ def project_events(event: DynamoDBEvent) -> dict[str, Any]:
     from chalicelib.bootstrap import services
 
     return services().projector.handle(event.to_dict())
+
+
+@app.on_s3_event(bucket=INBOUND_BUCKET, events=["s3:ObjectCreated:*"], prefix=INBOUND_PREFIX)
+def receive_email(event: S3Event) -> None:
+    """A reply to a reminder, or a Bcc'd email, that SES stored in S3."""
+    from chalicelib.bootstrap import services
+
+    services().inbound_mail.receive_stored(event.bucket, event.key)

@@ -49,11 +49,16 @@ from chalicelib.viewstore.port import ViewStore
 
 if TYPE_CHECKING:
     from chalicelib.adapters.stream_pump import Deliver, StreamPump
+    from chalicelib.inbound.addresses import InboundAddresses
+    from chalicelib.inbound.port import InboundLedger, SentMails
+    from chalicelib.reminders.inbound_mail import InboundMail, StoredMail
     from chalicelib.service.booking_webhooks import BookingWebhooks
     from chalicelib.service.calendar_feeds import CalendarFeeds
     from chalicelib.service.contact_import import ContactImport
     from chalicelib.service.email_snoozes import EmailSnoozes
+    from chalicelib.service.email_undos import EmailUndos
     from chalicelib.service.integrations import IntegrationsService
+    from chalicelib.service.undo_links import UndoLinks
 
 
 class Adapters(Protocol):
@@ -86,6 +91,21 @@ class Adapters(Protocol):
     @property
     def integrations_store(self) -> IntegrationsStore:
         """Users' webhook ids, sealed signing secrets and calendar feed secrets."""
+        ...
+
+    @property
+    def sent_mails(self) -> SentMails:
+        """Which items each reminder email listed (replies name them by number)."""
+        ...
+
+    @property
+    def inbound_ledger(self) -> InboundLedger:
+        """Inbound messages handled (each once)."""
+        ...
+
+    @property
+    def stored_mail(self) -> StoredMail:
+        """The messages SES received, in S3."""
         ...
 
     def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
@@ -150,6 +170,25 @@ class AwsAdapters:
         return DynamoDBIntegrations(self.dynamodb, self._settings.events_table)
 
     @cached_property
+    def sent_mails(self) -> SentMails:
+        from chalicelib.adapters.dynamodb_inbound import DynamoDBSentMails
+
+        return DynamoDBSentMails(self.dynamodb, self._settings.events_table)
+
+    @cached_property
+    def inbound_ledger(self) -> InboundLedger:
+        from chalicelib.adapters.dynamodb_inbound import DynamoDBInboundLedger
+
+        return DynamoDBInboundLedger(self.dynamodb, self._settings.events_table)
+
+    @cached_property
+    def stored_mail(self) -> StoredMail:
+        from chalicelib.adapters import aws
+        from chalicelib.adapters.s3_mail import S3StoredMail
+
+        return S3StoredMail(aws.client("s3", self._settings))
+
+    @cached_property
     def mailer(self) -> Mailer:
         if self._outbox is not None:
             from chalicelib.adapters.outbox_mailer import OutboxMailer
@@ -190,6 +229,7 @@ class MemoryAdapters:
         from chalicelib.adapters.memory_mailer import MemoryMailer
         from chalicelib.adapters.memory_rate_limits import InMemoryRateLimits
         from chalicelib.eventstore.memory import InMemoryEventStore
+        from chalicelib.inbound.port import InMemoryInboundLedger, InMemorySentMails
         from chalicelib.integrations.port import InMemoryIntegrations
         from chalicelib.service.user_settings_port import (
             InMemoryPendingEmails,
@@ -204,6 +244,12 @@ class MemoryAdapters:
         self.mailer: Mailer = mailer or MemoryMailer(settings.reminder_from, clock)
         self.rate_limits: RateLimitStore = InMemoryRateLimits()
         self.integrations_store: IntegrationsStore = InMemoryIntegrations()
+        self.sent_mails: SentMails = InMemorySentMails()
+        self.inbound_ledger: InboundLedger = InMemoryInboundLedger()
+
+    @property
+    def stored_mail(self) -> StoredMail:
+        raise NotImplementedError("in memory, messages are handed over directly: no S3")
 
     def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
         snapshot = EventsSnapshot()
@@ -310,21 +356,32 @@ class Services:
         )
 
     @cached_property
+    def link_secrets(self) -> tuple[str, ...] | None:
+        """The unsubscribe secret's accepted values, newest first: every signed link and
+        address of an email is signed with it, each kind in a context of its own. None when
+        the stage has none (then no link or address can be made or read)."""
+        from chalicelib.reminders.unsubscribe import UnsubscribeSecretError, accepted_secrets
+
+        try:
+            return accepted_secrets(self.settings.unsubscribe_secret)
+        except UnsubscribeSecretError:
+            return None
+
+    @cached_property
     def settings_changes(self) -> SettingsChanges:
         """Settings updates, and the links that confirm a new reminder address (signed with
         the unsubscribe secret under their own context; without one, only the token's own
         address can be chosen)."""
         from chalicelib.reminders.confirmation_mail import ConfirmationMail
-        from chalicelib.reminders.unsubscribe import UnsubscribeSecretError, accepted_secrets
         from chalicelib.service.email_links import EmailLinks
 
-        try:
-            secrets = accepted_secrets(self.settings.unsubscribe_secret)
-        except UnsubscribeSecretError:
-            links = None
-        else:
-            configured = "app_base_url" in self.settings.model_fields_set
-            links = EmailLinks(secrets, self.settings.app_base_url, base_url_configured=configured)
+        secrets = self.link_secrets
+        configured = "app_base_url" in self.settings.model_fields_set
+        links = (
+            EmailLinks(secrets, self.settings.app_base_url, base_url_configured=configured)
+            if secrets is not None
+            else None
+        )
         return SettingsChanges(
             self.settings_repository,
             self.adapters.pending_emails,
@@ -337,16 +394,11 @@ class Services:
     def email_snoozes(self) -> EmailSnoozes:
         """The snooze links of reminder emails (signed with the unsubscribe secret under their
         own context; without one, no link reads), recorded through the contact commands."""
-        from chalicelib.reminders.unsubscribe import UnsubscribeSecretError, accepted_secrets
         from chalicelib.service.email_snoozes import EmailSnoozes
         from chalicelib.service.snooze_links import SnoozeLinks
 
-        try:
-            secrets = accepted_secrets(self.settings.unsubscribe_secret)
-        except UnsubscribeSecretError:
-            links = None
-        else:
-            links = SnoozeLinks(secrets, self.settings.app_base_url)
+        secrets = self.link_secrets
+        links = SnoozeLinks(secrets, self.settings.app_base_url) if secrets is not None else None
         return EmailSnoozes(
             links, self.commands, self.event_store, self.settings_repository, self.clock
         )
@@ -358,11 +410,66 @@ class Services:
         from chalicelib.service.integrations import IntegrationsService
 
         key = secrets_key(self.settings)
+        addresses = self.inbound_addresses
         return IntegrationsService(
             self.adapters.integrations_store,
             SecretBox(key),
             derived_key(key, "calendar feed"),
             self.settings.app_base_url,
+            (lambda owner: addresses.log_address(owner.tenant_id, owner.user_id))
+            if addresses is not None
+            else None,
+        )
+
+    @cached_property
+    def inbound_addresses(self) -> InboundAddresses | None:
+        """`reply+…@` and `log+…@` the inbound domain, signed with the unsubscribe secret in
+        a context of their own; None without an inbound domain or a secret."""
+        from chalicelib.inbound.addresses import InboundAddresses
+
+        secrets = self.link_secrets
+        if not self.settings.inbound_domain or secrets is None:
+            return None
+        return InboundAddresses(secrets, self.settings.inbound_domain)
+
+    @cached_property
+    def undo_links(self) -> UndoLinks | None:
+        from chalicelib.service.undo_links import UndoLinks
+
+        secrets = self.link_secrets
+        return UndoLinks(secrets, self.settings.app_base_url) if secrets is not None else None
+
+    @cached_property
+    def email_undos(self) -> EmailUndos:
+        """The undo links of Rapport's answers to emails, recorded through the commands."""
+        from chalicelib.service.email_undos import EmailUndos
+
+        return EmailUndos(self.undo_links, self.commands, self.event_store, self.clock)
+
+    @cached_property
+    def inbound_mail(self) -> InboundMail:
+        """Replies to reminders and Bcc'd emails. Raises InboundNotConfiguredError without an
+        inbound domain or an unsubscribe secret (nothing could verify an address)."""
+        from chalicelib.reminders.inbound_mail import InboundMail, InboundNotConfiguredError
+
+        addresses, undo_links = self.inbound_addresses, self.undo_links
+        if addresses is None or undo_links is None:
+            raise InboundNotConfiguredError("set INBOUND_DOMAIN and UNSUBSCRIBE_SECRET")
+        return InboundMail(
+            addresses=addresses,
+            sent_mails=self.adapters.sent_mails,
+            ledger=self.adapters.inbound_ledger,
+            # Uncached: the reply must see the address the user confirmed a minute ago.
+            settings=self.adapters.settings_store,
+            commands=self.commands,
+            store=self.event_store,
+            views=self.view_store,
+            mailer=self.mailer,
+            undo_links=undo_links,
+            clock=self.clock,
+            app_base_url=self.settings.app_base_url,
+            require_ses_verdicts=self.settings.inbound_require_ses_verdicts,
+            stored_mail=self.adapters.stored_mail if self.settings.inbound_bucket else None,
         )
 
     @cached_property
@@ -419,6 +526,7 @@ class Services:
             mailer=self.mailer,
             clock=self.clock,
             config=SweepConfig.from_settings(self.settings),
+            sent_mails=self.adapters.sent_mails,
         )
 
 

@@ -54,6 +54,14 @@ class Settings(BaseModel):
     tenant_burst_limit: int = 100
     # Deployed on Cognito: a coach's token must show MFA (`amr`), see chalicelib/auth/mfa.py.
     coach_mfa_required: bool = False
+    # The email interface: replies to reminders and Bcc logging arrive at `reply+…@` and
+    # `log+…@` this domain (unset: reminders carry no Reply-To and no log address is shown).
+    inbound_domain: str | None = None
+    # Deployed, SES stores received mail in this bucket and an S3 event hands it over.
+    inbound_bucket: str | None = None
+    # Deployed: mail whose SES SPF or DKIM verdict is not PASS records nothing. Locally there
+    # is no SES to judge, so the dev stack's SMTP server leaves it off.
+    inbound_require_ses_verdicts: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -164,6 +164,7 @@ LAYERS = {
     "chalicelib.webhooks": 1,
     "chalicelib.calendar_feed": 1,
     "chalicelib.integrations": 1,
+    "chalicelib.inbound": 2,
     "chalicelib.service": 2,
     "chalicelib.projections": 3,
     "chalicelib.reminders": 3,
@@ -186,6 +187,7 @@ INNER = (
     "webhooks",
     "calendar_feed",
     "integrations",
+    "inbound",
 )
 EDGES = ("adapters", "api", "bootstrap", "cli", "devstack")
 

@@ -20,6 +20,9 @@ CONFIRM_EMAIL_POST = [
 # What a snooze link's page posts (its form), or a client with no body at all, as above.
 SNOOZE_POST = CONFIRM_EMAIL_POST
 
+# What an undo link's page posts, as the snooze link's.
+UNDO_POST = CONFIRM_EMAIL_POST
+
 # What `POST /contacts/import` takes: a CSV file, as `text/csv` (API.md), or as
 # `application/octet-stream`, which API Gateway (and Chalice, by default) treats as binary: a
 # file in Windows-1252 then reaches the parser as its own bytes. `text/csv` is not made binary,
@@ -33,6 +36,7 @@ ACCEPTED_BY_ROUTE: dict[tuple[str, str], list[str]] = {
     ("/contacts/import", "POST"): CSV_IMPORT,
     ("/unsubscribe", "POST"): UNSUBSCRIBE_POST,
     ("/snooze", "POST"): SNOOZE_POST,
+    ("/undo", "POST"): UNDO_POST,
     ("/settings/confirm-email", "POST"): CONFIRM_EMAIL_POST,
 }
 

@@ -41,6 +41,11 @@ TAGS = [
     },
     {"name": "unsubscribe", "description": "The link in every reminder email (no sign-in)"},
     {"name": "snooze", "description": "The snooze link of each reminder (no sign-in)"},
+    {
+        "name": "email",
+        "description": "The undo link in Rapport's answers to replies and Bcc'd emails "
+        "(no sign-in)",
+    },
     {"name": "web", "description": "The dashboard page and its files"},
     {"name": "meta", "description": "Liveness and this description"},
 ]

@@ -49,6 +49,14 @@ def _unsubscribe_token(required: bool) -> Schema:
     return token_parameter(required, "The signed token of the email's link")
 
 
+def _not_configured(links: str) -> tuple[Schema, Schema]:
+    """The 500s of a link route: JSON (the POST) and a page or JSON (the GET)."""
+    unset = p.error(f"`not_configured`: {links} links are not set up here, or a bug")
+    page_500 = p.page(f"{links.capitalize()} links are not set up here (a page), or a bug (JSON)")
+    page_500["content"].update(unset["content"])
+    return unset, page_500
+
+
 def _snooze_token(required: bool) -> Schema:
     return token_parameter(
         required,
@@ -58,9 +66,7 @@ def _snooze_token(required: bool) -> Schema:
 
 def _snooze_paths() -> Schema:
     """`/snooze`: GET shows what the link would put off, POST puts it off 3 days (once)."""
-    unset = p.error("`not_configured`: snooze links are not set up here, or a bug")
-    page_500 = p.page("Snooze links are not set up here (a page), or a bug (JSON)")
-    page_500["content"].update(unset["content"])
+    unset, page_500 = _not_configured("snooze")
     return {
         "get": p.operation(
             "showSnoozePage",
@@ -114,11 +120,70 @@ def _snooze_paths() -> Schema:
     }
 
 
+def _undo_token(required: bool) -> Schema:
+    return token_parameter(
+        required,
+        "The signed token of the undo link in Rapport's answer to an email; it expires 30 days "
+        "after the answer was sent",
+    )
+
+
+def _undo_paths() -> Schema:
+    """`/undo`: GET shows what the link would take back, POST takes it back (once)."""
+    unset, page_500 = _not_configured("undo")
+    return {
+        "get": p.operation(
+            "showUndoPage",
+            "email",
+            "Confirmation page for taking back a step recorded from an email (mail scanners "
+            "follow links: a GET changes nothing)",
+            {
+                "200": p.page(
+                    "The page: its button posts the token back (or: the step is taken back already)"
+                ),
+                "400": p.page("The link has no token, or a forged, altered or expired one"),
+                "404": p.page("The link's contact is gone (erased)"),
+                "409": p.page("A step came after the link's step: this link cannot undo it"),
+                "500": page_500,
+            },
+            secured=False,
+            parameters=(_undo_token(True),),
+        ),
+        "post": p.operation(
+            "undoFromEmail",
+            "email",
+            "Take back the link's step (`step_retracted`) while it is the contact's latest; a "
+            "second POST writes nothing",
+            {
+                "200": p.page("Taken back (now, or already)"),
+                "400": p.error(
+                    "`invalid_token`: no token, or a forged, altered or expired one; nothing "
+                    "was written"
+                ),
+                "404": p.error("`not_found`: the link's contact is gone; nothing was written"),
+                "409": p.error(
+                    "`nothing_to_undo`: a step came after the link's step; or "
+                    "`write_conflict`: the contact kept changing, retry; nothing was written"
+                ),
+                "500": unset,
+            },
+            secured=False,
+            parameters=(_undo_token(False),),
+            body={
+                "required": False,
+                "description": "The page's form; a JSON body is accepted too, and ignored",
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": _LINK_FORM},
+                    "multipart/form-data": {"schema": _LINK_FORM},
+                },
+            },
+        ),
+    }
+
+
 def public_paths() -> Schema:
     """The paths of the operations without a token, and their answers."""
-    unset = p.error("`not_configured`: unsubscribe links are not set up here, or a bug")
-    page_500 = p.page("Unsubscribe links are not set up here (a page), or a bug (JSON)")
-    page_500["content"].update(unset["content"])
+    unset, page_500 = _not_configured("unsubscribe")
     return {
         "/unsubscribe": {
             "get": p.operation(
@@ -161,6 +226,7 @@ def public_paths() -> Schema:
             ),
         },
         "/snooze": _snooze_paths(),
+        "/undo": _undo_paths(),
         "/": {
             "get": p.operation(
                 "getDashboardPage",

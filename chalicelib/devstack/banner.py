@@ -25,6 +25,9 @@ class RunningStack(Protocol):
     def dashboard_url(self) -> str: ...
 
     @property
+    def smtp_address(self) -> str: ...
+
+    @property
     def env_file(self) -> Path: ...
 
 
@@ -53,6 +56,8 @@ def banner(stack: RunningStack, *, pid: int | None = None, cwd: Path | None = No
         f"  Dashboard:     {stack.dashboard_url}",
         f"  AWS endpoint:  {stack.aws_endpoint_url}  (moto: DynamoDB, Streams, SES)",
         f"  Outbox:        {_relative(stack.outbox, here)}  (every email sent, as .eml)",
+        # Exactly `SMTP: host:port`, as API.md promises scripts.
+        f"  SMTP: {stack.smtp_address}  (reply to a reminder from the outbox: see the README)",
         f"  Data:          {data}",
         f"  Demo data:     {demo}",
         f"  Token:         {stack.token}",

@@ -29,6 +29,10 @@ _REMOVED = (
 )
 
 
+# `.localhost` names nothing outside this machine (RFC 6761): no reply can leave it by mistake.
+LOCAL_INBOUND_DOMAIN = "inbound.rapport.localhost"
+
+
 def stack_environment(
     *,
     endpoint_url: str,
@@ -56,6 +60,8 @@ def stack_environment(
         "UNSUBSCRIBE_SECRET": unsubscribe_secret,
         "REMINDER_FROM": base.get("REMINDER_FROM") or defaults.reminder_from,
         "APP_BASE_URL": app_base_url,
+        # The SMTP server on loopback receives for this domain (`smtp_server.py`).
+        "INBOUND_DOMAIN": base.get("INBOUND_DOMAIN") or LOCAL_INBOUND_DOMAIN,
     }
 
 

@@ -37,6 +37,7 @@ from chalicelib.devstack.moto_limits import (
 )
 from chalicelib.devstack.moto_server import LocalAwsServer
 from chalicelib.devstack.ses_outbox import SesOutboxMirror
+from chalicelib.devstack.smtp_server import LocalSmtpServer
 from chalicelib.reminders.sweep_report import SweepReport
 from chalicelib.settings import Settings
 
@@ -69,12 +70,14 @@ class DevStack:
         fresh: bool = False,
         pump_interval: float = IDLE_PUMP_SECONDS,
         sweep_interval: float = 60.0,
+        smtp_port: int = 0,
     ) -> None:
         """`pump_interval` is how often the stream is read when nothing woke the pump: the API
         wakes it after every write, so that only catches writes of other processes (`cli`).
         `fresh` forgets the data kept from earlier runs; the demo data goes only into an empty
         stack."""
         self.host, self.port, self.moto_port = host, port, moto_port
+        self.smtp_port = smtp_port
         self.outbox = Path(outbox).resolve()
         self.state_dir = Path(state_dir).resolve()
         self.demo = demo
@@ -178,8 +181,37 @@ class DevStack:
             now = self.services.clock.now()
             self.demo_contact_ids = demo_data.seed(self.services, now)
         self.sweep_now()
+        self._start_smtp()
         api.start()
         self._start_background()
+
+    def _start_smtp(self) -> None:
+        """Replies to reminders and Bcc'd emails, on loopback; each message projected at once."""
+        inbound = self.services.inbound_mail
+        assert self.settings.inbound_domain is not None
+        smtp = LocalSmtpServer(
+            inbound.receive,
+            self.settings.inbound_domain,
+            host="127.0.0.1",
+            port=self.smtp_port,
+            after=self._after_mail,
+        )
+        try:
+            self.smtp_port = smtp.start()
+        except (OSError, RuntimeError) as error:
+            message = f"cannot receive mail on 127.0.0.1:{self.smtp_port}: {error}"
+            raise DevStackError(message) from error
+        self._exit.callback(smtp.stop)
+
+    def _after_mail(self) -> None:
+        # The answer is in the outbox and the steps in the read models when a test looks.
+        self.drain()
+        with self._pump_lock:
+            self._mirror.export_new()
+
+    @property
+    def smtp_address(self) -> str:
+        return f"127.0.0.1:{self.smtp_port}"
 
     def _start_background(self) -> None:
         pump = self._pump_task = PeriodicTask("pump", self._pump_interval, self._pump_step)

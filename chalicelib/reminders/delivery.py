@@ -17,12 +17,15 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from chalicelib import correlation
 from chalicelib.domain.events import ReminderSent
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StreamId
+from chalicelib.inbound.addresses import InboundAddresses, new_mail_id
+from chalicelib.inbound.port import MailItem, SentMail, SentMails
 from chalicelib.reminders.digest import Recipient, digest, reminder_item
 from chalicelib.reminders.mailer import (
     Mailer,
@@ -47,7 +50,12 @@ class Delivery:
     """Claims, sends and records the reminders of one user at a time."""
 
     def __init__(
-        self, claims: ViewStore, mailer: Mailer, store: EventStore, config: SweepConfig
+        self,
+        claims: ViewStore,
+        mailer: Mailer,
+        store: EventStore,
+        config: SweepConfig,
+        sent_mails: SentMails | None = None,
     ) -> None:
         self._claims = claims
         self._mailer = mailer
@@ -55,6 +63,13 @@ class Delivery:
         self._config = config
         # Under the unsubscribe secret too, in a context of their own (`service.snooze_links`).
         self._snooze_links = SnoozeLinks(config.unsubscribe_secrets, config.app_base_url)
+        # Replies need both: the signed address and the record of what the email listed.
+        self._sent_mails = sent_mails if config.inbound_domain else None
+        self._addresses = (
+            InboundAddresses(config.unsubscribe_secrets, config.inbound_domain)
+            if config.inbound_domain and sent_mails is not None
+            else None
+        )
 
     def deliver(
         self,
@@ -162,7 +177,17 @@ class Delivery:
             reminder_item(c.state, c.planned, settings, self._snooze_url(user, c, now))
             for c in to_send
         ]
-        return link, render_digest(digest(recipient, items, now))
+        email = digest(recipient, items, now)
+        if self._addresses is None or self._sent_mails is None:
+            return link, render_digest(email)
+        # The record is written before the email leaves, so a reply never finds it missing;
+        # an email that never leaves leaves a record nobody can reply to, gone by TTL.
+        mail_id = new_mail_id()
+        listed = tuple(MailItem(item.contact_id, item.action, item.due_at) for item in email.items)
+        self._sent_mails.put(SentMail(tenant_id, user_id, mail_id, listed, now))
+        reply_to = self._addresses.reply_address(tenant_id, user_id, mail_id)
+        rendered = render_digest(email.model_copy(update={"reply_address": reply_to}))
+        return link, replace(rendered, headers=(*rendered.headers, ("Reply-To", reply_to)))
 
     def _snooze_url(self, user: tuple[str, str], candidate: Candidate, now: datetime) -> str:
         """The item's one-click snooze, valid 30 days from the email's sending time."""

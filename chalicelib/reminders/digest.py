@@ -98,6 +98,8 @@ class Digest(_Frozen):
     app_base_url: BaseUrl
     unsubscribe_url: str = Field(min_length=1)
     generated_at: Timestamp
+    # `reply+<token>@…` when the email interface is on: the email then says how to answer it.
+    reply_address: str | None = None
 
 
 # Steps whose due time is "N business days after the last outreach (or introduction request)".

@@ -97,6 +97,8 @@ def _message(
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # RFC 3834: tells auto-responders (vacation replies) not to answer a machine.
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in rendered.headers:
+        message[name] = value
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
     for attachment in rendered.attachments:

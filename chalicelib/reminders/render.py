@@ -46,6 +46,9 @@ class RenderedEmail:
     text: str
     html: str
     attachments: tuple[Attachment, ...] = ()
+    # Extra headers (`Reply-To`, and `In-Reply-To`/`References` on answers to replies), set
+    # by Rapport's own code only: never user input.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class _TwoModeLoader(FileSystemLoader):
@@ -129,6 +132,37 @@ def render_confirmation(address: str, link: str, hours: int) -> RenderedEmail:
     subject = header_text(env.get_template("confirm_email_subject.txt").render(context))
     text = env.get_template("confirm_email.txt").render(context)
     html = env.get_template("confirm_email.html").render(context, subject=subject)
+    return _email(subject, text, html)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One step Rapport recorded from an email, and the link that takes it back."""
+
+    text: str
+    undo_url: str
+
+
+@dataclass(frozen=True)
+class InboundAnswer:
+    """Rapport's answer to a reply or a Bcc'd email: what it recorded, what it could not."""
+
+    subject: str
+    recorded: tuple[Recorded, ...] = ()
+    refused: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    # The reply had no command Rapport understood: the answer lists them.
+    show_help: bool = False
+    app_base_url: str = ""
+
+
+def render_inbound_answer(answer: InboundAnswer) -> RenderedEmail:
+    """The short email that answers an accepted reply or Bcc'd email."""
+    env = _environment()
+    context = {"answer": answer}
+    subject = header_text(answer.subject)
+    text = env.get_template("inbound_answer.txt").render(context)
+    html = env.get_template("inbound_answer.html").render(context, subject=subject)
     return _email(subject, text, html)
 
 

@@ -26,6 +26,7 @@ from chalicelib.domain.reminder_time import in_window, send_time
 from chalicelib.domain.state import ContactState
 from chalicelib.domain.user_settings import UserSettings
 from chalicelib.eventstore.port import EventStore, StoredEvent, StreamId
+from chalicelib.inbound.port import SentMails
 from chalicelib.reminders.delivery import Delivery
 from chalicelib.reminders.mailer import Mailer
 from chalicelib.reminders.sweep_report import Candidate, SweepConfig, SweepReport
@@ -51,13 +52,14 @@ class ReminderSweep:
         mailer: Mailer,
         clock: Clock,
         config: SweepConfig,
+        sent_mails: SentMails | None = None,
     ) -> None:
         self._views = views
         self._store = store
         self._settings = settings
         self._clock = clock
         self._config = config
-        self._delivery = Delivery(views, mailer, store, config)
+        self._delivery = Delivery(views, mailer, store, config, sent_mails)
 
     def run(self, now: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
         """One sweep as of `now` (default: the clock); `dry_run` reads but never writes or sends."""

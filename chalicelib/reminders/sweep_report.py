@@ -33,6 +33,8 @@ class SweepConfig:
     unsubscribe_secrets: tuple[str, ...]
     max_items: int = MAX_ITEMS_PER_SWEEP
     stuck_after: timedelta = STUCK_AFTER
+    # With an inbound domain, every reminder has `Reply-To: reply+<token>@<domain>`.
+    inbound_domain: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SweepConfig:
@@ -41,7 +43,11 @@ class SweepConfig:
         except UnsubscribeSecretError as error:
             # Every email carries an unsubscribe link: no secret, no reminders.
             raise SweepConfigError("set UNSUBSCRIBE_SECRET to send reminders") from error
-        return cls(app_base_url=settings.app_base_url, unsubscribe_secrets=secrets)
+        return cls(
+            app_base_url=settings.app_base_url,
+            unsubscribe_secrets=secrets,
+            inbound_domain=settings.inbound_domain,
+        )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,13 +41,13 @@ class IntegrationsService:
         box: SecretBox,
         calendar_key: bytes,
         base_url: str,
-        log_address: Any = None,
+        log_address: Callable[[Owner], str] | None = None,
     ) -> None:
         self._store = store
         self._box = box
         self._calendar_key = calendar_key
         self._base_url = base_url.rstrip("/")
-        # The Bcc logging address (the email interface); None until it is set up.
+        # The Bcc logging address (the email interface); None without an inbound domain.
         self._log_address = log_address
 
     def overview(self, tenant_id: str, user_id: str) -> dict[str, Any]:

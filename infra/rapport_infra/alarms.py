@@ -1,4 +1,5 @@
-"""The alarms that say the read side or the reminders are in trouble, sent to one SNS topic."""
+"""The alarms that say the read side, the reminders or received mail are in trouble, sent to
+one SNS topic."""
 
 from __future__ import annotations
 
@@ -34,6 +35,12 @@ def _lambda_metric(function_name: str, metric: str, statistic: str) -> cloudwatc
     )
 
 
+def _queue_depth(queue: sqs.IQueue) -> cloudwatch.Metric:
+    return queue.metric_approximate_number_of_messages_visible(
+        period=Duration.minutes(5), statistic="Maximum"
+    )
+
+
 def _app_metric(metric: AppMetric) -> cloudwatch.Metric:
     return cloudwatch.Metric(
         namespace=NAMESPACE,
@@ -64,7 +71,8 @@ def _ses_metric(metric: str) -> cloudwatch.Metric:
 
 class OperationalAlarms(Construct):
     """Projector errors and lag, its failure queue, records set aside, sweep errors and
-    failures, the API's 5xx rate, and SES reputation."""
+    failures, received mail's errors and failure queue, the API's 5xx rate, and SES
+    reputation."""
 
     def __init__(
         self,
@@ -74,8 +82,10 @@ class OperationalAlarms(Construct):
         config: StageConfig,
         projector_name: str,
         sweep_name: str,
+        inbound_name: str,
         api_name: str,
         projector_failures: sqs.IQueue,
+        inbound_failures: sqs.IQueue,
         topic_key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -105,12 +115,14 @@ class OperationalAlarms(Construct):
         )
         self._add(
             "projector-failures-queued",
-            projector_failures.metric_approximate_number_of_messages_visible(
-                period=Duration.minutes(5), statistic="Maximum"
-            ),
+            _queue_depth(projector_failures),
             1,
         )
         self._add("sweep-errors", _lambda_metric(sweep_name, "Errors", "Sum"), 1)
+        # Received mail: an error is retried twice by Lambda; an event that still fails is
+        # parked, with its bucket and key (the message stays in S3 for a week).
+        self._add("inbound-errors", _lambda_metric(inbound_name, "Errors", "Sum"), 1)
+        self._add("inbound-failures-queued", _queue_depth(inbound_failures), 1)
         for metric in APP_METRICS:
             self._add(
                 metric.alarm,

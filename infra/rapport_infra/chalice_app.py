@@ -2,6 +2,11 @@
 
 The construct runs `chalice package` while the stack is being built: it imports the project's
 `app` module, needs a region for its service principals, and names its stage after its scope.
+
+`chalice package` (SAM) cannot package `@app.on_s3_event`: it refuses, because CloudFormation
+cannot add a notification to a bucket that already exists. Here the stack creates the bucket
+itself, so packaging leaves the notification out (`_without_s3_notifications`) and the stack
+configures it on the bucket it owns (inbound.py), from what the app declared.
 """
 
 from __future__ import annotations
@@ -12,9 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from chalice.cdk import Chalice
 from chalice.cli.factory import CLIFactory
+from chalice.deploy.models import S3BucketNotification
+from chalice.package import SAMTemplateGenerator
 from constructs import Construct
 
 from rapport_infra.lean_package import slim
@@ -43,17 +51,64 @@ API = ChaliceFunction("api_handler", "APIHandler", "ApiHandlerRole")
 AUTHORIZER = ChaliceFunction("jwt_auth", "JwtAuth", "JwtAuthRole")
 PROJECTOR = ChaliceFunction("project_events", "ProjectEvents", "ProjectEventsRole")
 SWEEP = ChaliceFunction("send_reminders", "SendReminders", "SendRemindersRole")
-FUNCTIONS = (API, AUTHORIZER, PROJECTOR, SWEEP)
+INBOUND = ChaliceFunction("receive_email", "ReceiveEmail", "ReceiveEmailRole")
+FUNCTIONS = (API, AUTHORIZER, PROJECTOR, SWEEP, INBOUND)
+# `@app.on_s3_event` on `receive_email`, as the stack wires it (inbound.py): SES stores each
+# message under this prefix, and a new object invokes the function.
+INBOUND_TRIGGER_EVENTS = ("s3:ObjectCreated:*",)
+INBOUND_PREFIX = "inbound/"
 # The SAM event Chalice generates for `@app.on_dynamodb_record` on `project_events`.
 PROJECTOR_STREAM_EVENT = "ProjectEventsDynamodbEventSource"
 API_URL_OUTPUT = "EndpointURL"
 
 
+@dataclass(frozen=True)
+class S3Trigger:
+    """An `@app.on_s3_event` that packaging left out, for the stack to wire."""
+
+    python_name: str
+    events: tuple[str, ...]
+    prefix: str | None
+    suffix: str | None
+
+
+@contextmanager
+def _without_s3_notifications(skipped: list[S3Trigger]) -> Iterator[None]:
+    # SAMTemplateGenerator raises NotImplementedError for an S3 notification ("CloudFormation
+    # does not support modifying the event notifications of existing buckets"); the function
+    # itself it generates like any other. For the duration of packaging only, the notification
+    # is recorded instead of generated; the stack owns the bucket and configures it there.
+    original = SAMTemplateGenerator.__dict__["_generate_s3bucketnotification"]
+
+    def record(
+        _: SAMTemplateGenerator, resource: S3BucketNotification, template: dict[str, Any]
+    ) -> None:
+        skipped.append(
+            S3Trigger(
+                python_name=resource.lambda_function.resource_name,
+                events=tuple(resource.events),
+                prefix=resource.prefix,
+                suffix=resource.suffix,
+            )
+        )
+
+    SAMTemplateGenerator._generate_s3bucketnotification = record  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        SAMTemplateGenerator._generate_s3bucketnotification = original  # type: ignore[method-assign]
+
+
 class LeanChalice(Chalice):  # type: ignore[misc]
-    """Chalice's construct, its package without the dev-only modules (`lean_package.py`)."""
+    """Chalice's construct, its package without the dev-only modules (`lean_package.py`), and
+    without the S3 notifications SAM cannot express (`s3_triggers` lists them)."""
+
+    s3_triggers: list[S3Trigger]
 
     def _package_app(self) -> None:
-        super()._package_app()
+        self.s3_triggers = []
+        with _without_s3_notifications(self.s3_triggers):
+            super()._package_app()
         slim(Path(self._sam_package_dir) / "deployment.zip")
 
 
@@ -98,11 +153,11 @@ def configured_environment(source_dir: Path, stage: str, function: ChaliceFuncti
     return set(config.scope(stage, function.python_name).environment_variables)
 
 
-def package_chalice_app(scope: Construct, construct_id: str, source_dir: Path) -> Chalice:
+def package_chalice_app(scope: Construct, construct_id: str, source_dir: Path) -> LeanChalice:
     """The Chalice app as a construct, with one role per function and no generated policy.
 
     The Chalice stage is the name of `scope` (the stack's id), so stage settings in
-    `.chalice/config.json` apply.
+    `.chalice/config.json` apply. The app's one S3 trigger must be the one the stack wires.
     """
     with _importing_app_from(source_dir):
         chalice = LeanChalice(
@@ -112,4 +167,10 @@ def package_chalice_app(scope: Construct, construct_id: str, source_dir: Path) -
     missing = [f.python_name for f in FUNCTIONS if template.try_find_child(f.logical_id) is None]
     if missing:
         raise ChaliceAppError(f"the Chalice app in {source_dir} has no {', '.join(missing)}")
+    wired = [S3Trigger(INBOUND.python_name, INBOUND_TRIGGER_EVENTS, INBOUND_PREFIX, None)]
+    if chalice.s3_triggers != wired:
+        raise ChaliceAppError(
+            f"the Chalice app in {source_dir} declares the S3 triggers {chalice.s3_triggers};"
+            f" the stack wires exactly {wired} (rapport_infra/inbound.py)"
+        )
     return chalice

@@ -55,6 +55,10 @@ class Resources:
     projector_failures: sqs.IQueue
     mail: ReminderMail
     secrets: SigningSecrets
+    # Received mail: the objects' ARN (by the bucket's fixed name, see inbound.py) and the
+    # queue of the events ReceiveEmail failed.
+    inbound_mail_objects_arn: str
+    inbound_failures: sqs.IQueue
 
 
 def _allow(actions: tuple[str, ...] | list[str], resources: list[str]) -> iam.PolicyStatement:
@@ -82,6 +86,10 @@ def _read_secrets(*secrets: secretsmanager.ISecret) -> list[iam.PolicyStatement]
     ]
 
 
+def _tenant_indexes(res: Resources) -> list[str]:
+    return [_index_arn(res.views, i.name) for i in VIEWS.indexes if i is not DUE]
+
+
 def api_statements(res: Resources) -> list[iam.PolicyStatement]:
     """Commands load and append events (with idempotency records); queries read the views,
     through every index but the scheduler's cross-tenant due index; every request takes from
@@ -89,12 +97,11 @@ def api_statements(res: Resources) -> list[iam.PolicyStatement]:
     email, as the sender only: the link that confirms a new reminder address. The CSV import
     reads and writes the events table in batches; the webhooks and the calendar feed need
     nothing more (their user's integrations item lives in the events table)."""
-    tenant_indexes = [_index_arn(res.views, i.name) for i in VIEWS.indexes if i is not DUE]
     keys = res.secrets
     return [
         _allow((*READ, *WRITE), [res.events.table_arn]),
         _allow(IMPORT_BATCHES, [res.events.table_arn]),
-        _allow(READ, [res.views.table_arn, *tenant_indexes]),
+        _allow(READ, [res.views.table_arn, *_tenant_indexes(res)]),
         _allow(LIMITER, [res.limits.table_arn]),
         _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),
         *_read_secrets(keys.unsubscribe, keys.cursor, keys.webhook_key),
@@ -119,11 +126,28 @@ def projector_statements(res: Resources) -> list[iam.PolicyStatement]:
 
 def sweep_statements(res: Resources) -> list[iam.PolicyStatement]:
     """Finds due reminders on the due index only, claims each with a conditional write, sends
-    it, and appends `reminder_sent` to the contact's stream."""
+    it, and appends `reminder_sent` to the contact's stream. Its PutItem on the events table
+    also writes the record of which items a reminder email listed, for replies."""
     return [
         _allow(("dynamodb:Query",), [_index_arn(res.views, DUE.name)]),
         _allow((*READ, *WRITE), [res.views.table_arn]),
         _allow((*READ, "dynamodb:PutItem", "dynamodb:ConditionCheckItem"), [res.events.table_arn]),
         _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),
         *_read_secrets(res.secrets.unsubscribe),
+    ]
+
+
+def inbound_statements(res: Resources) -> list[iam.PolicyStatement]:
+    """Reads the message SES stored (never lists or deletes: the bucket's lifecycle expires
+    it), records steps and settings as the API does (and its own ledger items, beside them in
+    the events table; no import batches), finds the sender's contacts through their list views,
+    answers as the sender, and reads the unsubscribe key, which signs the reply, undo and log
+    addresses and links under their own contexts. Events it failed go to its queue."""
+    return [
+        _allow(("s3:GetObject",), [res.inbound_mail_objects_arn]),
+        _allow((*READ, *WRITE), [res.events.table_arn]),
+        _allow(READ, [res.views.table_arn, *_tenant_indexes(res)]),
+        _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),
+        *_read_secrets(res.secrets.unsubscribe),
+        _allow(("sqs:SendMessage",), [res.inbound_failures.queue_arn]),
     ]

@@ -1,5 +1,5 @@
-"""The whole deployed system for one stage: tables, functions, auth, mail, the API's edge
-(access logs, throttling, WAF, tracing), secrets, alarms, outputs."""
+"""The whole deployed system for one stage: tables, functions, auth, mail (out and in), the
+API's edge (access logs, throttling, WAF, tracing), secrets, alarms, outputs."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from chalicelib.tables import EVENTS, LIMITS, VIEWS
-from rapport_infra import edge, permissions, wiring
+from rapport_infra import edge, inbound, permissions, wiring
 from rapport_infra.alarms import OperationalAlarms
 from rapport_infra.auth import UserDirectory
 from rapport_infra.chalice_app import (
     API,
     API_URL_OUTPUT,
     AUTHORIZER,
+    INBOUND,
     PROJECTOR,
     SWEEP,
     configured_environment,
@@ -87,11 +88,14 @@ class RapportStack(Stack):
         self.users = UserDirectory(self, "Users", config=config)
         self.topic_key = topic_key(self, "TopicsKey", config=config)
         self.mail = ReminderMail(self, "Mail", config=config, topic_key=self.topic_key)
+        # Replies and Bcc'd emails: SES -> S3 -> ReceiveEmail (inbound.py).
+        self.inbound = inbound.InboundMail(self, "Inbound", config=config)
         # Signing keys, generated here and never seen by anyone; see README (Secrets).
         self.secrets = SigningSecrets.create(self, config)
         self.source_dir = source_dir
         self.chalice = package_chalice_app(self, "Api", source_dir)
         self._wire_functions()
+        self.inbound.invoke(self.chalice.get_resource(INBOUND.logical_id))
         add_error_responses(self, self.chalice)
         self.access_logs = edge.configure_stage(self, self.chalice, config)
         self.firewall = ApiFirewall(self, "Firewall", config=config, stage_arn=edge.stage_arn())
@@ -101,8 +105,10 @@ class RapportStack(Stack):
             config=config,
             projector_name=wiring.function_name(config, PROJECTOR),
             sweep_name=wiring.function_name(config, SWEEP),
+            inbound_name=wiring.function_name(config, INBOUND),
             api_name=edge.api_name(config),
             projector_failures=self.projector_failures,
+            inbound_failures=self.inbound.failures,
             topic_key=self.topic_key,
         )
         self._add_outputs()
@@ -134,6 +140,8 @@ class RapportStack(Stack):
             projector_failures=self.projector_failures,
             mail=self.mail,
             secrets=self.secrets,
+            inbound_mail_objects_arn=inbound.mail_objects_arn(self.config),
+            inbound_failures=self.inbound.failures,
         )
         # Secrets by ARN only: the functions read them once per cold start.
         unsubscribe = {"UNSUBSCRIBE_SECRET_ARN": self.secrets.unsubscribe.secret_arn}
@@ -159,15 +167,34 @@ class RapportStack(Stack):
             "COGNITO_CLIENT_ID": self.users.client.user_pool_client_id,
         }
         mail_url = {"APP_BASE_URL": self.config.app_base_url or self.api_url}
+        # The sweep puts `Reply-To: reply+…@` this domain on reminders; the API shows each
+        # user their `log+…@` address at it.
+        inbound_domain = {"INBOUND_DOMAIN": self.inbound.domain}
+        # The bucket by its fixed name, not a reference: its notification names the function.
+        # Deployed, a message whose SES SPF or DKIM verdict is not PASS records nothing.
+        receiving = {
+            **inbound_domain,
+            "INBOUND_BUCKET": inbound.bucket_name(self.config),
+            "INBOUND_REQUIRE_SES_VERDICTS": "true",
+        }
         plan = (
             (
                 API,
                 permissions.api_statements(resources),
-                {**own_url, **api_secrets, **sign_in, **tenant_rate},
+                {**own_url, **api_secrets, **sign_in, **tenant_rate, **inbound_domain},
             ),
             (AUTHORIZER, permissions.authorizer_statements(resources), {**own_url, **coach_mfa}),
             (PROJECTOR, permissions.projector_statements(resources), mail_url),
-            (SWEEP, permissions.sweep_statements(resources), {**mail_url, **unsubscribe}),
+            (
+                SWEEP,
+                permissions.sweep_statements(resources),
+                {**mail_url, **unsubscribe, **inbound_domain},
+            ),
+            (
+                INBOUND,
+                permissions.inbound_statements(resources),
+                {**mail_url, **unsubscribe, **receiving},
+            ),
         )
         common = self._environment()
         for function, statements, extra_env in plan:
@@ -176,6 +203,9 @@ class RapportStack(Stack):
             wiring.set_environment(self.chalice, function, {**common, **extra_env}, configured)
             wiring.grant(self.chalice, function, log_group, statements)
         wiring.wire_projector_stream(self.chalice, self.events, self.projector_failures)
+        wiring.size_function(
+            self.chalice, INBOUND, inbound.RECEIVE_TIMEOUT, inbound.RECEIVE_MEMORY_MB
+        )
 
     def _add_outputs(self) -> None:
         outputs = {
@@ -197,3 +227,5 @@ class RapportStack(Stack):
             outputs[f"DkimCname{n}"] = f"{record.name} CNAME {record.value}"
         for key, value in outputs.items():
             CfnOutput(self, key, value=value)
+        # The inbound domain's MX (and DKIM CNAMEs, when it is not the sender domain).
+        self.inbound.add_outputs(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ APP_NAME = "rapport"
 STAGES = ("dev", "prod")
 # Cognito threat protection: off (Essentials plan), audit only, or enforced (both Plus).
 THREAT_PROTECTION = ("off", "audit", "enforced")
+# A DNS name of labels of letters, digits and inner hyphens: the inbound domain SES receives for.
+_DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 class StageError(ValueError):
@@ -39,6 +42,10 @@ class StageConfig:
     ip_rate_limit: int = 6000
     # Unset: enforced in prod, off in dev (see THREAT_PROTECTION and README, "Cost").
     threat_protection: str | None = None
+    # Where users' replies and Bcc'd emails arrive (`reply+…@`, `log+…@`). Unset:
+    # `in.{sender_domain}`, a subdomain whose MX can point at SES without touching the
+    # sender domain's own mail.
+    inbound_domain: str | None = None
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -55,6 +62,10 @@ class StageConfig:
             raise StageError("ip_rate_limit must be at least 10 (the WAF's minimum)")
         if self.threat_protection not in (None, *THREAT_PROTECTION):
             raise StageError(f"threat_protection must be one of {THREAT_PROTECTION}")
+        if not _DOMAIN.fullmatch(self.receiving_domain):
+            raise StageError(
+                f"inbound_domain must be a lowercase domain name, got {self.receiving_domain!r}"
+            )
 
     @property
     def is_prod(self) -> bool:
@@ -73,6 +84,11 @@ class StageConfig:
     def sender_domain(self) -> str:
         return self.reminder_from.rsplit("@", 1)[1]
 
+    @property
+    def receiving_domain(self) -> str:
+        """The domain SES receives mail for (its MX record points at SES)."""
+        return self.inbound_domain or f"in.{self.sender_domain.lower()}"
+
     def name(self, suffix: str) -> str:
         """A stage-aware physical name, so dev and prod can share one account."""
         return f"{APP_NAME}-{self.stage}-{suffix}"
@@ -81,7 +97,7 @@ class StageConfig:
     def from_context(cls, context: Callable[[str], object]) -> StageConfig:
         """Reads `stage`, `reminder_from`, `app_base_url`, `alarm_email`, `due_shards`, the
         limits (`stage_rate_limit`, `stage_burst_limit`, `tenant_rate_limit`,
-        `tenant_burst_limit`, `ip_rate_limit`) and `threat_protection`."""
+        `tenant_burst_limit`, `ip_rate_limit`), `threat_protection` and `inbound_domain`."""
 
         def text(key: str) -> str | None:
             value = context(key)
@@ -106,4 +122,5 @@ class StageConfig:
             tenant_burst_limit=number("tenant_burst_limit"),
             ip_rate_limit=number("ip_rate_limit"),
             threat_protection=text("threat_protection"),
+            inbound_domain=text("inbound_domain"),
         )

@@ -28,20 +28,27 @@ def function_name(config: StageConfig, function: ChaliceFunction) -> str:
     return config.name(function.python_name)
 
 
+def function_log_group(
+    scope: Construct, construct_id: str, name: str, config: StageConfig
+) -> logs.LogGroup:
+    """The log group of the function named `name`: 90 days in prod (and kept), 14 in dev."""
+    retention = logs.RetentionDays.THREE_MONTHS if config.is_prod else logs.RetentionDays.TWO_WEEKS
+    return logs.LogGroup(
+        scope,
+        construct_id,
+        log_group_name=f"/aws/lambda/{name}",
+        retention=retention,
+        removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
+    )
+
+
 def name_and_log(
     scope: Construct, chalice: Chalice, config: StageConfig, function: ChaliceFunction
 ) -> logs.LogGroup:
     """Names the function, traces it, and gives it a log group with a retention, created
     before it runs."""
     name = function_name(config, function)
-    retention = logs.RetentionDays.THREE_MONTHS if config.is_prod else logs.RetentionDays.TWO_WEEKS
-    log_group = logs.LogGroup(
-        scope,
-        f"{function.logical_id}Logs",
-        log_group_name=f"/aws/lambda/{name}",
-        retention=retention,
-        removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
-    )
+    log_group = function_log_group(scope, f"{function.logical_id}Logs", name, config)
     resource = chalice.get_resource(function.logical_id)
     resource.add_property_override("FunctionName", name)
     resource.add_property_override("LoggingConfig", {"LogGroup": log_group.log_group_name})
@@ -101,3 +108,12 @@ def wire_projector_stream(chalice: Chalice, events: dynamodb.ITable, failures: s
     }
     for key, value in settings.items():
         resource.add_property_override(f"{props}.{key}", value)
+
+
+def size_function(
+    chalice: Chalice, function: ChaliceFunction, timeout: Duration, memory_mb: int
+) -> None:
+    """The function's timeout and memory, whatever `.chalice/config.json` says."""
+    resource = chalice.get_resource(function.logical_id)
+    resource.add_property_override("Timeout", int(timeout.to_seconds()))
+    resource.add_property_override("MemorySize", memory_mb)

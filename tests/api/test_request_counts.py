@@ -16,7 +16,8 @@ import pytest
 
 from app import app
 from chalicelib.domain.vocabulary import Action
-from chalicelib.reminders.unsubscribe import make_unsubscribe_token
+from chalicelib.reminders.unsubscribe import accepted_secrets, make_unsubscribe_token
+from chalicelib.service.undo_links import UndoLink, UndoLinks
 from tests.api.confirmation_mail import confirmation_path
 from tests.api.conftest import Api, DynamoDBCalls, body_of
 from tests.api.snooze_link_support import snooze_path, snooze_token
@@ -188,6 +189,22 @@ def _snooze(method: str) -> Request:
     return send
 
 
+def _undo(method: str) -> Request:
+    def send(api: Api, contact_id: str) -> Any:
+        # The link an answer to an email carries for the contact's latest step.
+        events = api.call("GET", f"/contacts/{contact_id}/events", token=api.token())
+        version = max(item["version"] for item in body_of(events)["items"])
+        links = UndoLinks(accepted_secrets(api.settings.unsubscribe_secret), "https://x")
+        url = links.url(UndoLink("acme", "ada", contact_id, version), api.clock.now())
+        path = "/undo?" + urlparse(url).query
+        if method == "GET":
+            return api.call("GET", path)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return api.call("POST", path, headers=headers, raw=b"")
+
+    return send
+
+
 def _integration_path(api: Api, key: str) -> str:
     overview = body_of(api.call("GET", "/me/integrations", token=api.token()))
     url = overview[key]["webhook_url"] if key != "calendar_feed_url" else overview[key]
@@ -255,6 +272,8 @@ EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("POST", "/settings/confirm-email"): [_confirm_email("POST")],
     ("GET", "/snooze"): [_snooze("GET")],
     ("POST", "/snooze"): [_snooze("POST")],
+    ("GET", "/undo"): [_undo("GET")],
+    ("POST", "/undo"): [_undo("POST")],
     ("GET", "/me/integrations"): [_call("GET", "/me/integrations")],
     ("PUT", "/me/integrations/calendly"): [
         _call("PUT", "/me/integrations/calendly", {"signing_key": "calendly-secret-1"})

@@ -41,7 +41,7 @@ class DevProcess:
         self.started = time.monotonic()
         # A clean environment, as on a fresh clone: nothing leaks in from this test process.
         environment = {"PATH": os.environ["PATH"], "HOME": str(home), "PYTHONUNBUFFERED": "1"}
-        command = [sys.executable, "-m", "chalicelib.cli", "dev", "--port", "0"]
+        command = [sys.executable, "-m", "chalicelib.cli", "dev", "--port", "0", "--smtp-port", "0"]
         command += ["--outbox", str(self.outbox), "--state-dir", str(home / "state")]
         self.process = subprocess.Popen(
             command, cwd=REPO, env=environment, stdout=subprocess.PIPE, text=True

@@ -4,6 +4,7 @@ a fixed seed (issue 14). Any failure prints schemathesis's own report with a `cu
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
@@ -11,7 +12,8 @@ import pytest
 from chalicelib.auth.minting import LOCAL_AUDIENCE, LOCAL_ISSUER, mint_token
 from chalicelib.clock import FixedClock
 from chalicelib.domain.vocabulary import Action
-from chalicelib.reminders.unsubscribe import make_unsubscribe_token
+from chalicelib.reminders.unsubscribe import accepted_secrets, make_unsubscribe_token
+from chalicelib.service.undo_links import UndoLink, UndoLinks
 from chalicelib.settings import Settings
 from tests.api.confirmation_mail import confirmation_path
 from tests.api.snooze_link_support import snooze_token
@@ -67,7 +69,18 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
         saved = httpx.put(f"{base_url}/me/integrations/{provider}", json=secret, headers=zoe)
         assert saved.status_code == 200, saved.text
     overview = httpx.get(f"{base_url}/me/integrations", headers=zoe).json()
+    # The undo link an answer to one of her emails would carry, for a step on another of her
+    # contacts (its first POST takes the step back; every later request answers 200 too).
+    other = httpx.post(f"{base_url}/contacts", json={"name": "Uma Roy"}, headers=zoe).json()
+    step = {"type": "outreach_sent"}
+    sent = httpx.post(f"{base_url}/contacts/{other['contact_id']}/events", json=step, headers=zoe)
+    assert sent.status_code == 201, sent.text
+    undo_links = UndoLinks(accepted_secrets(settings.unsubscribe_secret), settings.app_base_url)
+    undo = UndoLink("acme", "zoe", other["contact_id"], sent.json()["event"]["version"])
     integrations = {
+        "RAPPORT_FUZZ_UNDO_TOKEN": parse_qs(urlparse(undo_links.url(undo, clock.now())).query)[
+            "token"
+        ][0],
         "RAPPORT_FUZZ_CALENDAR_FILE": overview["calendar_feed_url"].rsplit("/", 1)[1],
         "RAPPORT_FUZZ_CALENDLY_HOOK": overview["calendly"]["webhook_url"].rsplit("/", 1)[1],
         "RAPPORT_FUZZ_CALCOM_HOOK": overview["calcom"]["webhook_url"].rsplit("/", 1)[1],

@@ -72,7 +72,7 @@ def labelled(banner: str, label: str) -> str:
 @pytest.fixture
 def dev(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     process = subprocess.Popen(
-        dev_command(tmp_path, "--port", "0"),
+        dev_command(tmp_path, "--port", "0", "--smtp-port", "0"),
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -133,7 +133,7 @@ def test_dev_on_a_busy_port_says_so_and_exits_1(tmp_path: Path) -> None:
         squatter.listen()
         port = str(squatter.getsockname()[1])
         result = subprocess.run(
-            dev_command(tmp_path, "--port", port),
+            dev_command(tmp_path, "--port", port, "--smtp-port", "0"),
             cwd=REPO,
             capture_output=True,
             text=True,

@@ -30,7 +30,7 @@ class _Dev:
 
     def __init__(self, tmp_path: Path, *extra: str) -> None:
         self._process = subprocess.Popen(
-            dev_command(tmp_path, "--port", "0", *extra),
+            dev_command(tmp_path, "--port", "0", "--smtp-port", "0", *extra),
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -57,7 +57,7 @@ def test_every_other_block_works_pasted_into_a_new_shell_against_the_running_sta
         [
             "bash",
             "-c",
-            f'{_blocks()[0][0]} --port 0 --state-dir "$1" --outbox "$1/outbox"',
+            f'{_blocks()[0][0]} --port 0 --smtp-port 0 --state-dir "$1" --outbox "$1/outbox"',
             "_",
             str(state),
         ],

@@ -9,7 +9,7 @@ import pytest
 
 from .synth import Synthesized
 
-FUNCTIONS = ("APIHandler", "JwtAuth", "ProjectEvents", "SendReminders")
+FUNCTIONS = ("APIHandler", "JwtAuth", "ProjectEvents", "SendReminders", "ReceiveEmail")
 
 
 def _api(synth: Synthesized) -> dict[str, Any]:

@@ -17,7 +17,11 @@ FUNCTION_ROLES = {
     "JwtAuth": "JwtAuthRole",
     "ProjectEvents": "ProjectEventsRole",
     "SendReminders": "SendRemindersRole",
+    "ReceiveEmail": "ReceiveEmailRole",
 }
+# The custom resource that makes the inbound receipt rule set SES's active one.
+ACTIVATOR_ROLE = "InboundActivatorRoleFC41AA41"
+ALL_ROLES = (*FUNCTION_ROLES.values(), ACTIVATOR_ROLE)
 READ = {"dynamodb:GetItem", "dynamodb:Query"}
 WRITE = {
     "dynamodb:PutItem",
@@ -43,9 +47,11 @@ def _labels(synth: Synthesized) -> dict[str, str]:
         elif resource["Type"] == "AWS::Logs::LogGroup":
             labels[logical_id] = "log:" + props["LogGroupName"].rsplit("-", 1)[1]
         elif resource["Type"] == "AWS::SQS::Queue":
-            labels[logical_id] = "queue"
+            labels[logical_id] = "queue:" + props["QueueName"].split("-", 2)[2]
         elif resource["Type"] == "AWS::SES::EmailIdentity":
-            labels[logical_id] = "sender"
+            # The sender's identity sends through the configuration set; the inbound one not.
+            sends = "ConfigurationSetAttributes" in props
+            labels[logical_id] = "sender" if sends else "identity:" + props["EmailIdentity"]
         elif resource["Type"] == "AWS::SES::ConfigurationSet":
             labels[logical_id] = "configuration-set"
         elif resource["Type"] == "AWS::SecretsManager::Secret":
@@ -70,8 +76,12 @@ def _render(value: Any, labels: dict[str, str]) -> str:
 
 def _grants(synth: Synthesized, function: str) -> set[tuple[str, str]]:
     """Every (action, resource) pair the function's role allows."""
+    return _role_grants(synth, FUNCTION_ROLES[function])
+
+
+def _role_grants(synth: Synthesized, role_id: str) -> set[tuple[str, str]]:
     labels = _labels(synth)
-    role = synth.resource(FUNCTION_ROLES[function])["Properties"]
+    role = synth.resource(role_id)["Properties"]
     granted = set()
     for policy in role["Policies"]:
         for statement in policy["PolicyDocument"]["Statement"]:
@@ -136,7 +146,7 @@ def test_the_projector_reads_the_stream_and_events_and_writes_views(prod: Synthe
         | _on({"dynamodb:ListStreams"}, "*")
         | _on(READ, "{events.Arn}")
         | _on(READ | WRITE, "{views.Arn}")
-        | _on({"sqs:SendMessage"}, "{queue.Arn}")
+        | _on({"sqs:SendMessage"}, "{queue:projector-failures.Arn}")
         | TRACES
     )
 
@@ -162,13 +172,51 @@ def test_the_sweep_queries_only_the_due_index_and_sends_only_as_the_sender(
     )
 
 
+def test_the_receiver_reads_only_stored_mail_records_steps_and_answers_as_the_sender(
+    prod: Synthesized,
+) -> None:
+    tenant_indexes = [f"{{views.Arn}}/index/{i.name}" for i in VIEWS.indexes if i is not DUE]
+    ses_arn = "arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}"
+    # By the bucket's fixed name: the bucket's notification names the function (inbound.py).
+    bucket = "arn:{AWS::Partition}:s3:::rapport-prod-inbound-{AWS::AccountId}-{AWS::Region}"
+
+    assert _grants(prod, "ReceiveEmail") == (
+        _on(LOGS, "{log:receive_email.Arn}")
+        | _on({"s3:GetObject"}, f"{bucket}/inbound/*")
+        # Steps and settings as the API records them, and its ledger; no import batches.
+        | _on(READ | WRITE, "{events.Arn}")
+        # The sender's contacts, found through their list views (as the API reads them).
+        | _on(READ, "{views.Arn}", *tenant_indexes)
+        | _on(
+            {"ses:SendEmail", "ses:SendRawEmail"},
+            f"{ses_arn}:identity/{{sender}}",
+            f"{ses_arn}:configuration-set/{{configuration-set}}",
+        )
+        | _on({"secretsmanager:GetSecretValue"}, "{secret:unsubscribe-signing-key}")
+        | BATCH_SECRETS
+        | _on({"sqs:SendMessage"}, "{queue:inbound-failures.Arn}")
+        | TRACES
+    )
+
+
+def test_the_rule_set_activator_may_only_read_and_set_the_active_rule_set(
+    prod: Synthesized,
+) -> None:
+    # Neither SES action has a resource type.
+    assert _role_grants(prod, ACTIVATOR_ROLE) == (
+        _on(LOGS, "{log:activate_inbound.Arn}")
+        | _on({"ses:DescribeActiveReceiptRuleSet", "ses:SetActiveReceiptRuleSet"}, "*")
+        | TRACES
+    )
+
+
 @pytest.mark.parametrize("stage", ["prod", "dev"])
 def test_no_statement_anywhere_allows_a_wildcard_action(
     synthesized: dict[str, Synthesized], stage: str
 ) -> None:
-    for function in FUNCTION_ROLES:
-        for action, _ in _grants(synthesized[stage], function):
-            assert "*" not in action, f"{function} is allowed {action}"
+    for role in ALL_ROLES:
+        for action, _ in _role_grants(synthesized[stage], role):
+            assert "*" not in action, f"{role} is allowed {action}"
 
 
 def test_every_granted_action_exists_in_iam(prod: Synthesized) -> None:
@@ -176,7 +224,7 @@ def test_every_granted_action_exists_in_iam(prod: Synthesized) -> None:
     known = json.loads(
         resources.files("cfnlint.data.AdditionalSpecs").joinpath("Policies.json").read_text()
     )
-    for function in FUNCTION_ROLES:
-        for action, _ in _grants(prod, function):
+    for role in ALL_ROLES:
+        for action, _ in _role_grants(prod, role):
             service, name = action.split(":")
             assert name.lower() in known[service]["Actions"], f"{action} is not an IAM action"

@@ -9,6 +9,7 @@ import pytest
 from .synth import Synthesized
 
 PROJECTOR = "rapport-prod-project_events"
+RECEIVER = "rapport-prod-receive_email"
 
 
 def _logical_id(synth: Synthesized, resource_type: str) -> str:
@@ -78,6 +79,7 @@ def _alarm(synth: Synthesized, name: str) -> dict[str, Any]:
         ("projector-errors", "AWS/Lambda", "Errors", PROJECTOR, 1),
         ("projector-iterator-age", "AWS/Lambda", "IteratorAge", PROJECTOR, 60_000),
         ("sweep-errors", "AWS/Lambda", "Errors", "rapport-prod-send_reminders", 1),
+        ("inbound-errors", "AWS/Lambda", "Errors", RECEIVER, 1),
         ("ses-bounce-rate", "AWS/SES", "Reputation.BounceRate", None, 0.04),
         ("ses-complaint-rate", "AWS/SES", "Reputation.ComplaintRate", None, 0.0008),
         # Rapport's own (EMF), each emitted by its path in tests/operations/test_alarm_metrics.py
@@ -124,13 +126,26 @@ def test_the_api_s_5xx_rate_over_five_percent_raises_an_alarm(prod: Synthesized)
     assert api["Name"] == "rapport-prod-api"
 
 
-def test_there_are_ten_alarms(prod: Synthesized) -> None:
-    assert len(prod.resources("AWS::CloudWatch::Alarm")) == 10
+def test_there_are_twelve_alarms(prod: Synthesized) -> None:
+    assert len(prod.resources("AWS::CloudWatch::Alarm")) == 12
 
 
-def test_a_single_record_parked_in_the_failure_queue_raises_an_alarm(prod: Synthesized) -> None:
-    alarm = _alarm(prod, "projector-failures-queued")
-    queue = _logical_id(prod, "AWS::SQS::Queue")
+@pytest.mark.parametrize(
+    ("name", "queue_name"),
+    [
+        ("projector-failures-queued", "rapport-prod-projector-failures"),
+        ("inbound-failures-queued", "rapport-prod-inbound-failures"),
+    ],
+)
+def test_a_single_record_parked_in_a_failure_queue_raises_an_alarm(
+    prod: Synthesized, name: str, queue_name: str
+) -> None:
+    alarm = _alarm(prod, name)
+    (queue,) = [
+        logical_id
+        for logical_id, resource in prod.resources("AWS::SQS::Queue").items()
+        if resource["Properties"]["QueueName"] == queue_name
+    ]
 
     assert (alarm["Namespace"], alarm["MetricName"]) == (
         "AWS/SQS",

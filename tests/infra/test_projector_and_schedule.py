@@ -85,7 +85,14 @@ def test_every_function_logs_to_a_group_the_stack_owns_with_a_retention(
     prod: Synthesized, dev: Synthesized
 ) -> None:
     for synth, days in ((prod, 90), (dev, 14)):
-        for function in ("APIHandler", "JwtAuth", "ProjectEvents", "SendReminders"):
+        for function in (
+            "APIHandler",
+            "JwtAuth",
+            "ProjectEvents",
+            "SendReminders",
+            "ReceiveEmail",
+            "InboundActivator9D547BB6",  # the custom resource activating the rule set
+        ):
             props = synth.resource(function)["Properties"]
             group = synth.resource(props["LoggingConfig"]["LogGroup"]["Ref"])["Properties"]
             assert group["LogGroupName"] == f"/aws/lambda/{props['FunctionName']}"

@@ -34,12 +34,18 @@ def real_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return source
 
 
-def test_the_real_app_synthesizes_with_its_four_functions(real_app: Path) -> None:
+def test_the_real_app_synthesizes_with_its_five_functions(real_app: Path) -> None:
     synth = _synthesize_from(real_app, "prod", real_app.parent)
 
     functions = set(synth.resources("AWS::Serverless::Function"))
 
-    assert functions == {"APIHandler", "JwtAuth", "ProjectEvents", "SendReminders"}
+    assert functions == {
+        "APIHandler",
+        "JwtAuth",
+        "ProjectEvents",
+        "SendReminders",
+        "ReceiveEmail",
+    }
 
 
 def test_its_package_holds_the_page_the_templates_and_the_runtime_requirements(

@@ -10,7 +10,7 @@ from chalicelib.settings import SECRET_FIELDS
 
 from .synth import Synthesized
 
-FUNCTIONS = ("APIHandler", "JwtAuth", "ProjectEvents", "SendReminders")
+FUNCTIONS = ("APIHandler", "JwtAuth", "ProjectEvents", "SendReminders", "ReceiveEmail")
 SECRETS = {
     "rapport/prod/unsubscribe-signing-key": "UNSUBSCRIBE_SECRET_ARN",
     "rapport/prod/cursor-signing-key": "CURSOR_SECRET_ARN",
@@ -45,7 +45,8 @@ def test_each_signing_key_is_generated_and_named_by_arn_where_it_is_used(
 ) -> None:
     secrets = _secret_ids(prod)
     users = {
-        "UNSUBSCRIBE_SECRET_ARN": {"APIHandler", "SendReminders"},
+        # ReceiveEmail: the reply, undo and log addresses and links are signed with it.
+        "UNSUBSCRIBE_SECRET_ARN": {"APIHandler", "SendReminders", "ReceiveEmail"},
         "CURSOR_SECRET_ARN": {"APIHandler"},
         "WEBHOOK_SECRETS_KEY_ARN": {"APIHandler"},
     }

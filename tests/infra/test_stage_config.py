@@ -55,6 +55,16 @@ def test_limits_and_threat_protection_come_from_context_with_stage_defaults() ->
     assert StageConfig(stage="dev").threat_protection_mode == "off"
 
 
+def test_the_inbound_domain_defaults_to_a_subdomain_of_the_sender_domain() -> None:
+    assert StageConfig(stage="dev").receiving_domain == "in.rapport.example"
+    assert (
+        StageConfig(stage="dev", reminder_from="r@Mail.Rapport.App").receiving_domain
+        == "in.mail.rapport.app"
+    )
+    context = {"stage": "prod", "inbound_domain": "reply.rapport.app"}
+    assert StageConfig.from_context(context.get).receiving_domain == "reply.rapport.app"
+
+
 @pytest.mark.parametrize(
     "context",
     [
@@ -66,6 +76,9 @@ def test_limits_and_threat_protection_come_from_context_with_stage_defaults() ->
         {"tenant_burst_limit": "0"},
         {"ip_rate_limit": "5"},
         {"threat_protection": "maybe"},
+        {"inbound_domain": "in@rapport.example"},
+        {"inbound_domain": "localhost"},
+        {"inbound_domain": "In.Rapport.Example"},
     ],
 )
 def test_an_unusable_context_value_is_refused(context: dict[str, str]) -> None:

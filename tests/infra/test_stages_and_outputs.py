@@ -13,6 +13,7 @@ FUNCTIONS = {
     "JwtAuth": "jwt_auth",
     "ProjectEvents": "project_events",
     "SendReminders": "send_reminders",
+    "ReceiveEmail": "receive_email",
 }
 
 
@@ -72,7 +73,7 @@ def test_every_variable_a_function_is_given_is_one_settings_reads(prod: Synthesi
         assert set(_env(prod, function)) <= readable, function
 
 
-def test_the_unsubscribe_secret_reaches_only_the_api_and_the_sweep_by_reference(
+def test_the_unsubscribe_secret_reaches_only_the_functions_that_sign_links_by_reference(
     prod: Synthesized,
 ) -> None:
     # By ARN since issue 18: the value itself is read at cold start (tests/infra/test_secrets.py).
@@ -83,7 +84,8 @@ def test_the_unsubscribe_secret_reaches_only_the_api_and_the_sweep_by_reference(
     ]
 
     holders = {f for f in FUNCTIONS if "UNSUBSCRIBE_SECRET_ARN" in _env(prod, f)}
-    assert holders == {"APIHandler", "SendReminders"}
+    # The receiver signs (and checks) the reply, undo and log addresses and links with it.
+    assert holders == {"APIHandler", "SendReminders", "ReceiveEmail"}
     for function in holders:
         assert _env(prod, function)["UNSUBSCRIBE_SECRET_ARN"] == {"Ref": secret}
         assert "UNSUBSCRIBE_SECRET" not in _env(prod, function)
@@ -119,6 +121,12 @@ def test_the_stack_outputs_what_clients_and_operators_need(prod: Synthesized) ->
         "DkimCname1",
         "DkimCname2",
         "DkimCname3",
+        "InboundMxRecord",
+        "InboundBucketName",
+        "InboundFailureQueueUrl",
+        "InboundDkimCname1",
+        "InboundDkimCname2",
+        "InboundDkimCname3",
     } <= set(outputs)
     assert outputs["EventsTableName"]["Value"] == {
         "Ref": next(

@@ -31,6 +31,12 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--moto-port", type=int, default=0, help="AWS endpoint port; 0 picks a free one"
     )
+    parser.add_argument(
+        "--smtp-port",
+        type=int,
+        default=2525,
+        help="port of the SMTP server that receives replies to reminders; 0 picks a free one",
+    )
     parser.add_argument("--outbox", default=".local/outbox", help="folder for sent emails")
     parser.add_argument(
         "--state-dir",
@@ -58,6 +64,7 @@ def handle(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         moto_port=args.moto_port,
+        smtp_port=args.smtp_port,
         outbox=args.outbox,
         state_dir=args.state_dir,
         demo=not args.no_demo,

@@ -3,9 +3,11 @@ without depending on the real app's code. `chalice package` imports this module 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from chalice import AuthResponse, Chalice, Rate
+from chalice.app import S3Event
 
 app = Chalice(app_name="rapport")
 
@@ -13,6 +15,10 @@ app = Chalice(app_name="rapport")
 _STREAM_PLACEHOLDER = (
     "arn:aws:dynamodb:us-east-1:000000000000:table/rapport-events/stream/1970-01-01T00:00:00.000"
 )
+
+# `on_s3_event` needs a bucket name at import; the stack owns the bucket and its notification.
+INBOUND_BUCKET = os.environ.get("INBOUND_BUCKET", "rapport-local-inbound")
+INBOUND_PREFIX = "inbound/"
 
 
 @app.authorizer()
@@ -37,4 +43,9 @@ def project_events(event: Any) -> dict[str, list[str]]:
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def send_reminders(event: Any) -> None:
+    return None
+
+
+@app.on_s3_event(bucket=INBOUND_BUCKET, events=["s3:ObjectCreated:*"], prefix=INBOUND_PREFIX)
+def receive_email(event: S3Event) -> None:
     return None
