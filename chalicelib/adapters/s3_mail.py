@@ -21,3 +21,6 @@ class S3StoredMail:
         finally:
             body.close()
         return data
+
+    def delete(self, bucket: str, key: str) -> None:
+        self._client.delete_object(Bucket=bucket, Key=key)

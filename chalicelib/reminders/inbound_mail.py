@@ -86,6 +86,8 @@ class StoredMail(Protocol):
 
     def read(self, bucket: str, key: str) -> bytes: ...
 
+    def delete(self, bucket: str, key: str) -> None: ...
+
 
 @dataclass(frozen=True)
 class Received:
@@ -161,7 +163,12 @@ class InboundMail:
         """A message SES stored in S3 (the `on_s3_event` Lambda)."""
         if self._stored_mail is None:
             raise RuntimeError("no stored-mail reader is configured")
-        return self.receive(self._stored_mail.read(bucket, key))
+        received = self.receive(self._stored_mail.read(bucket, key))
+        # Handled (recorded, answered, dropped or a duplicate): the message names contacts, so
+        # it goes now rather than at the bucket's 7-day expiry, and an erasure leaves no copy.
+        # A message whose handling raised stays, for the retries and for a replay.
+        self._stored_mail.delete(bucket, key)
+        return received
 
     def receive(self, raw: bytes, envelope_recipients: Sequence[str] = ()) -> Received:
         """Handles one message; `envelope_recipients`: the SMTP `RCPT TO`s when known."""

@@ -138,13 +138,14 @@ def sweep_statements(res: Resources) -> list[iam.PolicyStatement]:
 
 
 def inbound_statements(res: Resources) -> list[iam.PolicyStatement]:
-    """Reads the message SES stored (never lists or deletes: the bucket's lifecycle expires
-    it), records steps and settings as the API does (and its own ledger items, beside them in
-    the events table; no import batches), finds the sender's contacts through their list views,
-    answers as the sender, and reads the unsubscribe key, which signs the reply, undo and log
-    addresses and links under their own contexts. Events it failed go to its queue."""
+    """Reads the message SES stored and deletes it once handled (never lists: the bucket's
+    lifecycle expires what a failure left), records steps and settings as the API does (and
+    its own ledger items, beside them in the events table; no import batches), finds the
+    sender's contacts through their list views, answers as the sender, and reads the
+    unsubscribe key, which signs the reply, undo and log addresses and links under their own
+    contexts. Events it failed go to its queue."""
     return [
-        _allow(("s3:GetObject",), [res.inbound_mail_objects_arn]),
+        _allow(("s3:GetObject", "s3:DeleteObject"), [res.inbound_mail_objects_arn]),
         _allow((*READ, *WRITE), [res.events.table_arn]),
         _allow(READ, [res.views.table_arn, *_tenant_indexes(res)]),
         _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),

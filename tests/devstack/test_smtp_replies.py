@@ -91,6 +91,7 @@ def test_each_mail_clients_reply_through_smtp_is_recorded_once(stack: DevStack, 
     reminder = read_email(_reminders(stack)[-1].as_bytes())
     tenant, user, contact_id = _first_item(stack, _reminders(stack)[-1])
     before = _types(stack, tenant, contact_id)
+    answered = len(_answers(stack))
     raw = client_reply(reminder, "1 archive", from_=reminder.header("To"), style=style)
 
     with smtplib.SMTP("127.0.0.1", stack.smtp_port) as smtp:
@@ -99,6 +100,9 @@ def test_each_mail_clients_reply_through_smtp_is_recorded_once(stack: DevStack, 
 
     after = _types(stack, tenant, contact_id)
     assert after[len(before) :] == ["contact_archived"]
+    answers = _answers(stack)[answered:]
+    assert len(answers) == 1  # the replayed message is not answered again
+    assert "archived" in read_email(answers[0].as_bytes()).text
     # Put it back for the next style (the same reminder is answered each time).
     stack.services.commands.record_step(LinkHolder(tenant, user), contact_id, ev.ContactReopened())
 

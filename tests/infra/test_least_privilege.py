@@ -182,7 +182,8 @@ def test_the_receiver_reads_only_stored_mail_records_steps_and_answers_as_the_se
 
     assert _grants(prod, "ReceiveEmail") == (
         _on(LOGS, "{log:receive_email.Arn}")
-        | _on({"s3:GetObject"}, f"{bucket}/inbound/*")
+        # Each message read, and deleted once handled (a failure's stays for the replay).
+        | _on({"s3:GetObject", "s3:DeleteObject"}, f"{bucket}/inbound/*")
         # Steps and settings as the API records them, and its ledger; no import batches.
         | _on(READ | WRITE, "{events.Arn}")
         # The sender's contacts, found through their list views (as the API reads them).
