@@ -4,10 +4,12 @@ link through the API."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from chalicelib import bootstrap
 from chalicelib.adapters import aws
 from chalicelib.bootstrap import Services
 from chalicelib.domain import events as ev
@@ -522,13 +524,21 @@ def test_a_bcc_reaches_the_s3_lambda_through_the_recipient_ses_records(
     assert step_types(world.services, ben)[-1] == "outreach_sent"
 
 
+def as_deployed(world: World) -> None:
+    """The stage as deployed: `INBOUND_REQUIRE_SES_VERDICTS=true`, the same adapters (moto),
+    installed as the process's services, which the S3 Lambda uses."""
+    deployed = world.settings.model_copy(update={"inbound_require_ses_verdicts": True})
+    world.services = replace(world.services, settings=deployed)
+    bootstrap.install(world.services)
+
+
 @pytest.mark.parametrize(("spf", "dkim"), [("FAIL", "PASS"), ("PASS", "FAIL"), ("NONE", "NONE")])
 def test_deployed_a_message_that_fails_spf_or_dkim_records_nothing(
-    api: Api, world: World, inbox: Inbox, monkeypatch: pytest.MonkeyPatch, spf: str, dkim: str
+    api: Api, world: World, inbox: Inbox, spf: str, dkim: str
 ) -> None:
     ben = add_contact(api, "Ben Ortiz")
     reminder = morning_reminder(world)
-    monkeypatch.setattr(world.services.inbound_mail, "_require_verdicts", True)
+    as_deployed(world)
     raw = as_ses_stores_it(reply(reminder, "done"), reminder.header("Reply-To"), spf=spf, dkim=dkim)
 
     deliver_through_s3(world, raw, "inbound/unauthenticated")
@@ -537,12 +547,10 @@ def test_deployed_a_message_that_fails_spf_or_dkim_records_nothing(
     assert inbox.answers() == []
 
 
-def test_deployed_a_message_with_passing_verdicts_is_recorded(
-    api: Api, world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_deployed_a_message_with_passing_verdicts_is_recorded(api: Api, world: World) -> None:
     ben = add_contact(api, "Ben Ortiz")
     reminder = morning_reminder(world)
-    monkeypatch.setattr(world.services.inbound_mail, "_require_verdicts", True)
+    as_deployed(world)
     raw = as_ses_stores_it(reply(reminder, "done"), reminder.header("Reply-To"))
 
     deliver_through_s3(world, raw, "inbound/authenticated")
