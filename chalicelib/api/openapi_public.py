@@ -3,6 +3,8 @@ liveness and this description."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from chalicelib.api import openapi_parts as p
 from chalicelib.api import schemas as s
 from chalicelib.api.openapi_parts import Schema
@@ -57,57 +59,61 @@ def _not_configured(links: str) -> tuple[Schema, Schema]:
     return unset, page_500
 
 
-def _snooze_token(required: bool) -> Schema:
-    return token_parameter(
-        required,
-        "The signed token of a reminder item's link; it expires 30 days after the email was sent",
-    )
+@dataclass(frozen=True)
+class _EmailLink:
+    """What sets one email link's route apart; the rest of its two operations is shared."""
+
+    links: str  # "snooze": the 500s' words
+    tag: str
+    token: str  # the token parameter's description
+    get_id: str
+    get_summary: str
+    get_200: str
+    get_409: str
+    post_id: str
+    post_summary: str
+    post_200: str
+    post_409: str
 
 
-def _snooze_paths() -> Schema:
-    """`/snooze`: GET shows what the link would put off, POST puts it off 3 days (once)."""
-    unset, page_500 = _not_configured("snooze")
+def _email_link_paths(link: _EmailLink) -> Schema:
+    """GET shows what the link would do (mail scanners follow links: it changes nothing); POST
+    does it once. Both take the signed `token`; a bad one writes nothing."""
+    unset, page_500 = _not_configured(link.links)
     return {
         "get": p.operation(
-            "showSnoozePage",
-            "snooze",
-            "Confirmation page for a reminder's snooze (mail scanners follow links: a GET "
-            "changes nothing)",
+            link.get_id,
+            link.tag,
+            link.get_summary,
             {
-                "200": p.page(
-                    "The page: its button posts the token back (or: the step is snoozed "
-                    "already, or not due before the snooze would end)"
-                ),
+                "200": p.page(link.get_200),
                 "400": p.page("The link has no token, or a forged, altered or expired one"),
                 "404": p.page("The link's contact is gone (erased)"),
-                "409": p.page("The link's step was done or has changed: nothing to snooze"),
+                "409": p.page(link.get_409),
                 "500": page_500,
             },
             secured=False,
-            parameters=(_snooze_token(True),),
+            parameters=(token_parameter(True, link.token),),
         ),
         "post": p.operation(
-            "snoozeFromEmail",
-            "snooze",
-            "Put the link's step off 3 days (`reminder_snoozed`); a second POST writes nothing",
+            link.post_id,
+            link.tag,
+            link.post_summary,
             {
-                "200": p.page(
-                    "Snoozed (now, or already), or not due before the snooze would end; the "
-                    "page says until when"
-                ),
+                "200": p.page(link.post_200),
                 "400": p.error(
                     "`invalid_token`: no token, or a forged, altered or expired one; nothing "
                     "was written"
                 ),
                 "404": p.error("`not_found`: the link's contact is gone; nothing was written"),
                 "409": p.error(
-                    "`nothing_to_snooze`: the link's step was done or has changed; or "
-                    "`write_conflict`: the contact kept changing, retry; nothing was written"
+                    f"{link.post_409}; or `write_conflict`: the contact kept changing, retry; "
+                    "nothing was written"
                 ),
                 "500": unset,
             },
             secured=False,
-            parameters=(_snooze_token(False),),
+            parameters=(token_parameter(False, link.token),),
             body={
                 "required": False,
                 "description": "The page's form; a JSON body is accepted too, and ignored",
@@ -120,65 +126,42 @@ def _snooze_paths() -> Schema:
     }
 
 
-def _undo_token(required: bool) -> Schema:
-    return token_parameter(
-        required,
-        "The signed token of the undo link in Rapport's answer to an email; it expires 30 days "
-        "after the answer was sent",
-    )
+# `/snooze`: the "snooze 3 days" link of each reminder item.
+_SNOOZE = _EmailLink(
+    links="snooze",
+    tag="snooze",
+    token="The signed token of a reminder item's link; it expires 30 days after the email was sent",
+    get_id="showSnoozePage",
+    get_summary="Confirmation page for a reminder's snooze (mail scanners follow links: a GET "
+    "changes nothing)",
+    get_200="The page: its button posts the token back (or: the step is snoozed already, or "
+    "not due before the snooze would end)",
+    get_409="The link's step was done or has changed: nothing to snooze",
+    post_id="snoozeFromEmail",
+    post_summary="Put the link's step off 3 days (`reminder_snoozed`); a second POST writes "
+    "nothing",
+    post_200="Snoozed (now, or already), or not due before the snooze would end; the page says "
+    "until when",
+    post_409="`nothing_to_snooze`: the link's step was done or has changed",
+)
 
-
-def _undo_paths() -> Schema:
-    """`/undo`: GET shows what the link would take back, POST takes it back (once)."""
-    unset, page_500 = _not_configured("undo")
-    return {
-        "get": p.operation(
-            "showUndoPage",
-            "email",
-            "Confirmation page for taking back a step recorded from an email (mail scanners "
-            "follow links: a GET changes nothing)",
-            {
-                "200": p.page(
-                    "The page: its button posts the token back (or: the step is taken back already)"
-                ),
-                "400": p.page("The link has no token, or a forged, altered or expired one"),
-                "404": p.page("The link's contact is gone (erased)"),
-                "409": p.page("A step came after the link's step: this link cannot undo it"),
-                "500": page_500,
-            },
-            secured=False,
-            parameters=(_undo_token(True),),
-        ),
-        "post": p.operation(
-            "undoFromEmail",
-            "email",
-            "Take back the link's step (`step_retracted`) while it is the contact's latest; a "
-            "second POST writes nothing",
-            {
-                "200": p.page("Taken back (now, or already)"),
-                "400": p.error(
-                    "`invalid_token`: no token, or a forged, altered or expired one; nothing "
-                    "was written"
-                ),
-                "404": p.error("`not_found`: the link's contact is gone; nothing was written"),
-                "409": p.error(
-                    "`nothing_to_undo`: a step came after the link's step; or "
-                    "`write_conflict`: the contact kept changing, retry; nothing was written"
-                ),
-                "500": unset,
-            },
-            secured=False,
-            parameters=(_undo_token(False),),
-            body={
-                "required": False,
-                "description": "The page's form; a JSON body is accepted too, and ignored",
-                "content": {
-                    "application/x-www-form-urlencoded": {"schema": _LINK_FORM},
-                    "multipart/form-data": {"schema": _LINK_FORM},
-                },
-            },
-        ),
-    }
+# `/undo`: the undo link in Rapport's answer to a reply or a Bcc'd email.
+_UNDO = _EmailLink(
+    links="undo",
+    tag="email",
+    token="The signed token of the undo link in Rapport's answer to an email; it expires 30 "
+    "days after the answer was sent",
+    get_id="showUndoPage",
+    get_summary="Confirmation page for taking back a step recorded from an email (mail "
+    "scanners follow links: a GET changes nothing)",
+    get_200="The page: its button posts the token back (or: the step is taken back already)",
+    get_409="A step came after the link's step: this link cannot undo it",
+    post_id="undoFromEmail",
+    post_summary="Take back the link's step (`step_retracted`) while it is the contact's "
+    "latest; a second POST writes nothing",
+    post_200="Taken back (now, or already)",
+    post_409="`nothing_to_undo`: a step came after the link's step",
+)
 
 
 def public_paths() -> Schema:
@@ -225,8 +208,8 @@ def public_paths() -> Schema:
                 },
             ),
         },
-        "/snooze": _snooze_paths(),
-        "/undo": _undo_paths(),
+        "/snooze": _email_link_paths(_SNOOZE),
+        "/undo": _email_link_paths(_UNDO),
         "/": {
             "get": p.operation(
                 "getDashboardPage",

@@ -115,6 +115,8 @@ class _Plan:
     refused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     show_help: bool = False
+    # Each contact named, as read once (one Query) for the plan and its check.
+    states: dict[str, ContactState] = field(default_factory=dict)
 
 
 class InboundNotConfiguredError(Exception):
@@ -258,7 +260,6 @@ class InboundMail:
             if parsed.not_understood:
                 plan.notes.append(f"Rapport did not understand “{parsed.not_understood[0]}”.")
             return plan
-        names: dict[str, str] = {}
         for command in parsed.commands:
             if command.verb is Verb.STOP:
                 plan.stop_reminders = True
@@ -266,8 +267,7 @@ class InboundMail:
             item = _item(command, sent.items, plan)
             if item is None:
                 continue
-            name = names.get(item.contact_id) or self._name(address.tenant_id, item.contact_id)
-            names[item.contact_id] = name
+            name = self._state(address, plan, item.contact_id).name or "your contact"
             step = self._command_step(command, item, name, now, plan)
             if step is not None:
                 plan.steps.append(step)
@@ -332,7 +332,7 @@ class InboundMail:
             return plan
         text = new_text(message.text).strip()[:_MESSAGE_LIMIT] or None
         for contact_id in matched:
-            state = self._state(address.tenant_id, contact_id)
+            state = self._state(address, plan, contact_id)
             data = _logged_step(state, settings, now, text)
             name = state.name or "your contact"
             if data is None:
@@ -350,10 +350,10 @@ class InboundMail:
     ) -> None:
         """Every step against the contact's state (each after the ones before it), by the
         API's own rules: the reasons are the 422s' words."""
-        states: dict[str, ContactState] = {}
+        states = dict(plan.states)
         checked: list[_Step] = []
         for step in plan.steps:
-            state = states.get(step.contact_id) or self._state(address.tenant_id, step.contact_id)
+            state = states.get(step.contact_id) or self._state(address, plan, step.contact_id)
             if not state.exists or state.owner_id != address.user_id:
                 plan.refused.append(f"{step.name}: this contact is no longer in Rapport")
                 continue
@@ -446,11 +446,12 @@ class InboundMail:
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def _state(self, tenant_id: str, contact_id: str) -> ContactState:
-        return state_of(contact_id, self._store.load(StreamId(tenant_id, contact_id)).events)
-
-    def _name(self, tenant_id: str, contact_id: str) -> str:
-        return self._state(tenant_id, contact_id).name or "your contact"
+    def _state(self, address: InboundAddress, plan: _Plan, contact_id: str) -> ContactState:
+        """The contact as read for this message (once: the plan keeps it)."""
+        if contact_id not in plan.states:
+            stream = StreamId(address.tenant_id, contact_id)
+            plan.states[contact_id] = state_of(contact_id, self._store.load(stream).events)
+        return plan.states[contact_id]
 
     def _contact_url(self, contact_id: str) -> str:
         return f"{self._base_url}/#/contacts/{quote(contact_id, safe='')}"

@@ -34,7 +34,7 @@ from tests.api.email_interface_support import (
     undo_paths,
 )
 from tests.inbound import messages
-from tests.reminders.sweep_support import World
+from tests.reminders.sweep_support import RequestLog, World
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -556,3 +556,22 @@ def test_deployed_a_message_with_passing_verdicts_is_recorded(api: Api, world: W
     deliver_through_s3(world, raw, "inbound/authenticated")
 
     assert step_types(world.services, ben)[-1] == "outreach_sent"
+
+
+def test_a_reply_reads_each_contact_it_names_once_before_the_write(api: Api, world: World) -> None:
+    add_contact(api, "Ben Ortiz")
+    raw = reply(morning_reminder(world), "done")
+    log = RequestLog(world.services.adapters.dynamodb)  # type: ignore[attr-defined]
+    try:
+        receive(world.services, raw)
+        operations = log.counts()
+    finally:
+        log.close()
+
+    # The ledger, the owner's settings and the email's items (GetItem); the contact for the
+    # plan and its check (one Query), then the command's own Query and atomic write (with its
+    # idempotency record); the ledger's conditional put.
+    assert operations["Query"] == 2
+    assert operations["Scan"] == 0
+    assert operations["TransactWriteItems"] == 1
+    assert operations["PutItem"] == 1
