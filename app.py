@@ -26,6 +26,7 @@ from chalicelib.api.chalice_glue import api_shaped_refusals, correlated, powerto
 from chalicelib.api.media_types import (
     CONFIRM_EMAIL_POST,
     CSV_IMPORT,
+    JOIN_POST,
     SNOOZE_POST,
     UNDO_POST,
     UNSUBSCRIBE_POST,
@@ -53,12 +54,15 @@ INBOUND_BUCKET = os.environ.get("INBOUND_BUCKET", "rapport-local-inbound")
 INBOUND_PREFIX = "inbound/"
 
 
-@app.authorizer(ttl_seconds=300)
+# API Gateway caches each answer for 240 s, the membership check a further 60 s at most: a
+# removed member's access ends within five minutes (API.md).
+@app.authorizer(ttl_seconds=240)
 def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
     from chalicelib.api.authorizer import authorizer_context
     from chalicelib.bootstrap import services
 
-    context = authorizer_context(services().verifier, auth_request.token)
+    built = services()
+    context = authorizer_context(built.verifier, auth_request.token, built.membership)
     return AuthResponse(
         routes=["*"], principal_id=context.get("user_id", "anonymous"), context=context
     )
@@ -158,6 +162,69 @@ def put_settings() -> Response:
     from chalicelib.api import settings_routes
 
     return respond(settings_routes.put_settings, app.current_request)
+
+
+@app.route("/me/sharing", methods=["GET"], authorizer=jwt_auth)
+def get_sharing() -> Response:
+    from chalicelib.api import tenancy_routes
+
+    return respond(tenancy_routes.get_sharing, app.current_request)
+
+
+@app.route("/me/sharing", methods=["PUT"], authorizer=jwt_auth)
+def put_sharing() -> Response:
+    from chalicelib.api import tenancy_routes
+
+    return respond(tenancy_routes.put_sharing, app.current_request)
+
+
+@app.route("/tenant/invites", methods=["POST"], authorizer=jwt_auth)
+def create_invites() -> Response:
+    from chalicelib.api import tenancy_routes
+
+    return respond(tenancy_routes.create_invites, app.current_request)
+
+
+@app.route("/tenant/invites", methods=["GET"], authorizer=jwt_auth)
+def list_invites() -> Response:
+    from chalicelib.api import tenancy_routes
+
+    return respond(tenancy_routes.list_invites, app.current_request)
+
+
+@app.route("/tenant/invites/{invite_id}", methods=["DELETE"], authorizer=jwt_auth)
+def revoke_invite(invite_id: str) -> Response:
+    from chalicelib.api import tenancy_routes
+
+    return respond(tenancy_routes.revoke_invite, app.current_request)
+
+
+@app.route("/tenant/members", methods=["GET"], authorizer=jwt_auth)
+def list_members() -> Response:
+    from chalicelib.api import tenancy_routes
+
+    return respond(tenancy_routes.list_members, app.current_request)
+
+
+@app.route("/tenant/members/{user_id}", methods=["DELETE"], authorizer=jwt_auth)
+def remove_member(user_id: str) -> Response:
+    from chalicelib.api import tenancy_routes
+
+    return respond(tenancy_routes.remove_member, app.current_request)
+
+
+@app.route("/join", methods=["GET"])
+def join_page() -> Response:
+    from chalicelib.api import join_routes
+
+    return respond(join_routes.join_page, app.current_request)
+
+
+@app.route("/join", methods=["POST"], content_types=JOIN_POST)
+def join() -> Response:
+    from chalicelib.api import join_routes
+
+    return respond(join_routes.join, app.current_request)
 
 
 @app.route("/me/export", methods=["GET"], authorizer=jwt_auth)
@@ -284,6 +351,30 @@ def send_reminders(event: object) -> None:
     from chalicelib.bootstrap import services
 
     services().reminder_sweep.run()
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def erase_offboarded(event: object) -> None:
+    """Removed members' data, 30 days after their removal."""
+    from chalicelib.bootstrap import services
+
+    services().offboarding.erase_due()
+
+
+@app.lambda_function(name="cognito_pre_sign_up")
+def cognito_pre_sign_up(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """Cognito's PreSignUp trigger: only an open invitation lets anyone sign up."""
+    from chalicelib.bootstrap import services
+
+    return services().cognito_triggers.pre_sign_up(event)
+
+
+@app.lambda_function(name="cognito_post_confirmation")
+def cognito_post_confirmation(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """Cognito's PostConfirmation trigger: the new member's tenant and group, from the invite."""
+    from chalicelib.bootstrap import services
+
+    return services().cognito_triggers.post_confirmation(event)
 
 
 @app.on_dynamodb_record(

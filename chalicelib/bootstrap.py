@@ -54,11 +54,17 @@ if TYPE_CHECKING:
     from chalicelib.reminders.inbound_mail import InboundMail, StoredMail
     from chalicelib.service.booking_webhooks import BookingWebhooks
     from chalicelib.service.calendar_feeds import CalendarFeeds
+    from chalicelib.service.cognito_triggers import CognitoTriggers, UserDirectory
+    from chalicelib.service.cohort import Cohort
     from chalicelib.service.contact_import import ContactImport
     from chalicelib.service.email_snoozes import EmailSnoozes
     from chalicelib.service.email_undos import EmailUndos
     from chalicelib.service.integrations import IntegrationsService
+    from chalicelib.service.invitations import Invitations
+    from chalicelib.service.membership import Membership
+    from chalicelib.service.offboarding import Offboarding
     from chalicelib.service.undo_links import UndoLinks
+    from chalicelib.tenancy.port import TenancyStore
 
 
 class Adapters(Protocol):
@@ -106,6 +112,16 @@ class Adapters(Protocol):
     @property
     def stored_mail(self) -> StoredMail:
         """The messages SES received, in S3."""
+        ...
+
+    @property
+    def tenancy_store(self) -> TenancyStore:
+        """Tenants' invitations and members."""
+        ...
+
+    @property
+    def user_directory(self) -> UserDirectory:
+        """The Cognito user pool (only its sign-up triggers use it)."""
         ...
 
     def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
@@ -189,6 +205,19 @@ class AwsAdapters:
         return S3StoredMail(aws.client("s3", self._settings))
 
     @cached_property
+    def tenancy_store(self) -> TenancyStore:
+        from chalicelib.adapters.dynamodb_tenancy import DynamoDBTenancyStore
+
+        return DynamoDBTenancyStore(self.dynamodb, self._settings.events_table)
+
+    @cached_property
+    def user_directory(self) -> UserDirectory:
+        from chalicelib.adapters import aws
+        from chalicelib.adapters.cognito_directory import CognitoDirectory
+
+        return CognitoDirectory(aws.client("cognito-idp", self._settings))
+
+    @cached_property
     def mailer(self) -> Mailer:
         if self._outbox is not None:
             from chalicelib.adapters.outbox_mailer import OutboxMailer
@@ -235,6 +264,7 @@ class MemoryAdapters:
             InMemoryPendingEmails,
             InMemorySettingsRepository,
         )
+        from chalicelib.tenancy.port import InMemoryTenancyStore
         from chalicelib.viewstore.memory import InMemoryViewStore
 
         self.event_store: EventStore = InMemoryEventStore()
@@ -246,10 +276,15 @@ class MemoryAdapters:
         self.integrations_store: IntegrationsStore = InMemoryIntegrations()
         self.sent_mails: SentMails = InMemorySentMails()
         self.inbound_ledger: InboundLedger = InMemoryInboundLedger()
+        self.tenancy_store: TenancyStore = InMemoryTenancyStore()
 
     @property
     def stored_mail(self) -> StoredMail:
         raise NotImplementedError("in memory, messages are handed over directly: no S3")
+
+    @property
+    def user_directory(self) -> UserDirectory:
+        raise NotImplementedError("in memory, there is no user pool to place users in")
 
     def events_snapshot(self, tenant_id: str | None = None) -> EventsSnapshot:
         snapshot = EventsSnapshot()
@@ -513,6 +548,58 @@ class Services:
             self.settings_repository,
             self.clock,
             derived_key(secrets_key(self.settings), "imported contact ids"),
+        )
+
+    @cached_property
+    def invitations(self) -> Invitations:
+        """Invitation links are signed with the unsubscribe secret in a context of their own
+        (without one, none can be made or read)."""
+        from chalicelib.reminders.tenancy_mail import InviteMail
+        from chalicelib.service.invitations import Invitations
+        from chalicelib.tenancy.links import InviteLinks
+
+        secrets = self.link_secrets
+        links = InviteLinks(secrets, self.settings.app_base_url) if secrets is not None else None
+        return Invitations(
+            self.adapters.tenancy_store, links, InviteMail(self.mailer, self.clock), self.clock
+        )
+
+    @cached_property
+    def membership(self) -> Membership:
+        """The authorizer's check that a caller was not removed (cached a minute)."""
+        from chalicelib.service.membership import Membership
+
+        return Membership(self.adapters.tenancy_store, self.clock)
+
+    @cached_property
+    def cohort(self) -> Cohort:
+        from chalicelib.service.cohort import Cohort
+
+        return Cohort(self.adapters.tenancy_store, self.read_models, self.clock)
+
+    @cached_property
+    def offboarding(self) -> Offboarding:
+        from chalicelib.reminders.tenancy_mail import ExportMail
+        from chalicelib.service.offboarding import Offboarding
+
+        return Offboarding(
+            store=self.adapters.tenancy_store,
+            exports=self.exports,
+            sender=ExportMail(self.mailer),
+            erasure=self.erasure,
+            views=self.view_store,
+            # Uncached: reminders must stop now, and the erasure must read what is saved.
+            settings=self.adapters.settings_store,
+            membership=self.membership,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def cognito_triggers(self) -> CognitoTriggers:
+        from chalicelib.service.cognito_triggers import CognitoTriggers
+
+        return CognitoTriggers(
+            self.invitations, self.adapters.tenancy_store, self.adapters.user_directory
         )
 
     @cached_property

@@ -62,6 +62,9 @@ class Settings(BaseModel):
     # Deployed: mail whose SES SPF or DKIM verdict is not PASS records nothing. Locally there
     # is no SES to judge, so the dev stack's SMTP server leaves it off.
     inbound_require_ses_verdicts: bool = False
+    # The dev stack only: `POST /join?token=…` mints a token for the new member (deployed,
+    # Cognito's sign-up does the joining). Needs AUTH_JWT_SECRET, which only local stages have.
+    local_join: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -33,6 +33,7 @@ TEST_ENV = {
     "UNSUBSCRIBE_SECRET": "test-unsubscribe-secret",
     "REMINDER_FROM": "reminders@rapport.example",
     "APP_BASE_URL": "https://app.rapport.example",
+    "LOCAL_JOIN": "true",
 }
 
 _moto_lock = threading.RLock()

@@ -165,15 +165,16 @@ LAYERS = {
     "chalicelib.calendar_feed": 1,
     "chalicelib.integrations": 1,
     "chalicelib.inbound": 2,
-    "chalicelib.service": 2,
-    "chalicelib.projections": 3,
-    "chalicelib.reminders": 3,
-    "chalicelib.adapters": 4,
-    "chalicelib.web_assets": 4,
-    "chalicelib.bootstrap": 5,
-    "chalicelib.api": 6,
-    "chalicelib.devstack": 6,
-    "chalicelib.cli": 7,
+    "chalicelib.tenancy": 2,
+    "chalicelib.service": 3,
+    "chalicelib.projections": 4,
+    "chalicelib.reminders": 4,
+    "chalicelib.adapters": 5,
+    "chalicelib.web_assets": 5,
+    "chalicelib.bootstrap": 6,
+    "chalicelib.api": 7,
+    "chalicelib.devstack": 7,
+    "chalicelib.cli": 8,
 }
 # The inner packages, which never import an edge.
 INNER = (
@@ -188,6 +189,7 @@ INNER = (
     "calendar_feed",
     "integrations",
     "inbound",
+    "tenancy",
 )
 EDGES = ("adapters", "api", "bootstrap", "cli", "devstack")
 

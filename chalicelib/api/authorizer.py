@@ -15,19 +15,30 @@ with the same code.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.auth.identity import AuthError
 from chalicelib.auth.verifier import TokenVerifier
 
+if TYPE_CHECKING:
+    from chalicelib.service.membership import Membership
 
-def authorizer_context(verifier: TokenVerifier, authorization: str | None) -> dict[str, Any]:
-    """The context to attach to the request: the identity's claims, or `auth_error`."""
+# What a removed member's token gets (API.md: the member's access ends).
+MEMBERSHIP_ENDED = "membership ended"
+
+
+def authorizer_context(
+    verifier: TokenVerifier, authorization: str | None, membership: Membership | None = None
+) -> dict[str, Any]:
+    """The context to attach to the request: the identity's claims, or `auth_error`. With
+    `membership`, a verified token of a user who was removed from the tenant is refused."""
     try:
         verified = verifier.verified_bearer(authorization)
     except AuthError as error:
         return {"auth_error": error.reason}
     identity = verified.identity
+    if membership is not None and not membership.admits(identity):
+        return {"auth_error": MEMBERSHIP_ENDED}
     return {
         "user_id": identity.user_id,
         "tenant_id": identity.tenant_id,

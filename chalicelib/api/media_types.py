@@ -23,6 +23,9 @@ SNOOZE_POST = CONFIRM_EMAIL_POST
 # What an undo link's page posts, as the snooze link's.
 UNDO_POST = CONFIRM_EMAIL_POST
 
+# What the join page's script posts (nothing, or a form), as the snooze link's.
+JOIN_POST = CONFIRM_EMAIL_POST
+
 # What `POST /contacts/import` takes: a CSV file, as `text/csv` (API.md), or as
 # `application/octet-stream`, which API Gateway (and Chalice, by default) treats as binary: a
 # file in Windows-1252 then reaches the parser as its own bytes. `text/csv` is not made binary,
@@ -37,6 +40,7 @@ ACCEPTED_BY_ROUTE: dict[tuple[str, str], list[str]] = {
     ("/unsubscribe", "POST"): UNSUBSCRIBE_POST,
     ("/snooze", "POST"): SNOOZE_POST,
     ("/undo", "POST"): UNDO_POST,
+    ("/join", "POST"): JOIN_POST,
     ("/settings/confirm-email", "POST"): CONFIRM_EMAIL_POST,
 }
 

@@ -13,6 +13,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from chalicelib.api import openapi_tenancy as tenancy
 from chalicelib.api import schemas as s
 from chalicelib.api.event_schemas import event_list
 from chalicelib.api.openapi_parts import Schema
@@ -45,6 +46,10 @@ TAGS = [
         "name": "email",
         "description": "The undo link in Rapport's answers to replies and Bcc'd emails "
         "(no sign-in)",
+    },
+    {
+        "name": "tenancy",
+        "description": "Invitations, joining, members, and each member's sharing with coaches",
     },
     {"name": "web", "description": "The dashboard page and its files"},
     {"name": "meta", "description": "Liveness and this description"},
@@ -83,6 +88,7 @@ def _components() -> Schema:
         s.ImportResult,
         s.ErrorBody,
         s.Health,
+        *tenancy.COMPONENTS,
     ]
     _, defs = models_json_schema(
         [(m, "validation") for m in requests] + [(m, "serialization") for m in answers],

@@ -9,6 +9,7 @@ from chalicelib.api.openapi_confirm_email import confirm_email_paths
 from chalicelib.api.openapi_integrations import integration_paths
 from chalicelib.api.openapi_parts import Schema
 from chalicelib.api.openapi_public import public_paths
+from chalicelib.api.openapi_tenancy import tenancy_paths
 from chalicelib.domain.events import EVENT_TYPES
 
 # The contact's ETag, where it lives, and whether this is a replay: every 201 of a write.
@@ -233,10 +234,11 @@ def _reads() -> Schema:
             "get": p.operation(
                 "getTenantDashboard",
                 "dashboards",
-                "The tenant's pipeline (role coach)",
+                "The tenant's pipeline (coaches and admins): counts over every member; due "
+                "actions and interviews only of members who share",
                 {
                     "200": p.answer("Dashboard", s.Dashboard),
-                    "403": p.error("`forbidden`: the caller is not a coach"),
+                    "403": p.error("`forbidden`: the caller is not a coach or an admin"),
                 },
             )
         },
@@ -293,4 +295,5 @@ def paths() -> Schema:
         **integration_paths(),
         **public_paths(),
         **confirm_email_paths(),
+        **tenancy_paths(),
     }

@@ -12,6 +12,7 @@ from chalicelib.domain.vocabulary import Status
 from chalicelib.projections.cursor import InvalidCursorError
 from chalicelib.projections.read_models import ReadModels
 from chalicelib.projections.search import normalize
+from chalicelib.service.cohort import Cohort
 from chalicelib.service.erasure import ErasureService
 
 DEFAULT_LIMIT = 25
@@ -44,10 +45,11 @@ def dashboard(request: ApiRequest, *, read_models: ReadModels, clock: Clock) -> 
     return ApiResponse(200, read_models.dashboard(caller.tenant_id, caller.user_id))
 
 
-def tenant_dashboard(request: ApiRequest, *, read_models: ReadModels, clock: Clock) -> ApiResponse:
+def tenant_dashboard(request: ApiRequest, *, cohort: Cohort, clock: Clock) -> ApiResponse:
+    """Counts over every member; names and due actions only of members who share."""
     caller = caller_of(request, clock)
     require_coach(caller)
-    return ApiResponse(200, read_models.tenant_dashboard(caller.tenant_id))
+    return ApiResponse(200, cohort.dashboard(caller))
 
 
 def delete_contact(request: ApiRequest, *, erasure: ErasureService, clock: Clock) -> ApiResponse:

@@ -89,4 +89,4 @@ def _context_roles(value: object) -> frozenset[str]:
 
 def require_coach(identity: Identity) -> None:
     if not identity.is_coach:
-        raise ApiError(403, "forbidden", "the tenant dashboard is for coaches")
+        raise ApiError(403, "forbidden", "the tenant dashboard is for coaches and admins")

@@ -10,11 +10,21 @@ from typing import Any
 from chalicelib.api.errors import ApiError, not_found
 from chalicelib.auth.identity import AuthError
 from chalicelib.domain.errors import StepNotAllowedError, UnknownEventTypeError
+from chalicelib.service.cohort import MemberRemovedError
 from chalicelib.service.errors import (
     ContactNotFoundError,
     IdempotencyKeyReusedError,
     VersionMismatchError,
     WriteConflictError,
+)
+from chalicelib.service.invitations import (
+    ForbiddenError,
+    InviteNotFoundError,
+    InvitesNotConfiguredError,
+)
+from chalicelib.service.offboarding import (
+    MemberNotFoundError,
+    RemovingSelfError,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,6 +54,18 @@ def as_api_error(error: Exception) -> ApiError:
         return ApiError(409, "write_conflict", str(error))
     if isinstance(error, UnknownEventTypeError):
         return ApiError(400, "unknown_event_type", str(error))
+    if isinstance(error, ForbiddenError):
+        return ApiError(403, "forbidden", str(error))
+    if isinstance(error, InviteNotFoundError):
+        return not_found("pending invitation")
+    if isinstance(error, MemberNotFoundError):
+        return not_found("member")
+    if isinstance(error, RemovingSelfError):
+        return ApiError(409, "cannot_remove_self", "an admin cannot remove themselves")
+    if isinstance(error, InvitesNotConfiguredError):
+        return ApiError(500, "not_configured", "invitations are not set up here")
+    if isinstance(error, MemberRemovedError):
+        return ApiError(401, "unauthorized", "sign in again: membership ended")
     if isinstance(error, AuthError):
         return ApiError(401, "unauthorized", f"sign in again: {error.reason}")
     logger.exception("unhandled error", exc_info=error)

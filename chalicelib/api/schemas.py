@@ -226,17 +226,25 @@ class ContactList(BaseModel):
     next_cursor: str | None
 
 
+_WHOSE = (
+    "The tenant dashboard only: the member whose contact it is (only members who share with "
+    "coaches appear)"
+)
+
+
 class DueAction(BaseModel):
     contact_id: str
     name: str
     action: Action
     due_at: datetime
+    user_id: str | None = Field(default=None, description=_WHOSE)
 
 
 class UpcomingInterview(BaseModel):
     contact_id: str
     name: str
     starts_at: datetime
+    user_id: str | None = Field(default=None, description=_WHOSE)
 
 
 class Funnel(BaseModel):

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 from chalicelib.domain.types import is_email
 
+# Roles (token claim `roles`; deployed, the user's Cognito groups). Everyone is a student, so a
+# token need not say so; coaches follow their cohort; admins also invite coaches and offboard.
+STUDENT_ROLE = "student"
 COACH_ROLE = "coach"
+ADMIN_ROLE = "admin"
 
 # Tenant and user ids end up inside DynamoDB keys such as `T#{tenant}#U#{user}`; a `#` (or any
 # other unexpected character) in a claim could forge another tenant's key prefix, so ids are
@@ -42,8 +46,13 @@ class Identity:
 
     @property
     def is_coach(self) -> bool:
-        """Coaches may read their tenant's dashboard."""
-        return COACH_ROLE in self.roles
+        """Coaches and admins follow their tenant's cohort (its dashboard, its members)."""
+        return bool(self.roles & {COACH_ROLE, ADMIN_ROLE})
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins also invite coaches and admins, and remove members."""
+        return ADMIN_ROLE in self.roles
 
 
 # The refusals live beside Identity because together they are verification's whole answer;

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.auth.identity import COACH_ROLE, AuthError
+from chalicelib.auth.identity import ADMIN_ROLE, COACH_ROLE, AuthError
 from chalicelib.auth.verifier import TokenVerifier, VerifiedToken
 
-MFA_ROLES = frozenset({COACH_ROLE})
+# Both read more than their own data; admins also offboard members.
+MFA_ROLES = frozenset({COACH_ROLE, ADMIN_ROLE})
 MFA_METHOD = "mfa"
 
 
 class MfaRequiredError(AuthError):
-    reason = "coaches must sign in with MFA"
+    reason = "coaches must sign in with MFA"  # admins too: the same words clients already show
 
 
 def used_mfa(claims: Mapping[str, Any]) -> bool:

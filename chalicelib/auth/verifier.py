@@ -60,14 +60,24 @@ class _Profile:
     """Where each kind of token keeps what we need."""
 
     algorithm: str
-    tenant_claim: str
+    # Where the tenant may be, in order; a token naming two different tenants is refused.
+    tenant_claims: tuple[str, ...]
     role_claims: tuple[str, ...]
     token_use: str | None
 
 
-_LOCAL = _Profile("HS256", "tenant_id", ("roles",), None)
-# Cognito ID tokens (not access tokens: those carry no email and no `aud`).
-_COGNITO = _Profile("RS256", "custom:tenant_id", ("roles", "cognito:groups"), "id")
+_LOCAL = _Profile("HS256", ("tenant_id",), ("roles",), None)
+# Cognito ID tokens (not access tokens: those carry no email and no `aud`). An operator sets
+# `custom:tenant_id` (immutable: only at creation) for the users they create; a user who
+# joined through an invitation gets `custom:member_tenant`, set by the PostConfirmation
+# trigger, since an immutable attribute cannot be set after sign-up. The app client can write
+# neither (infra/rapport_infra/auth.py), so no user chooses their tenant.
+_COGNITO = _Profile(
+    "RS256",
+    ("custom:tenant_id", "custom:member_tenant"),
+    ("roles", "cognito:groups"),
+    "id",
+)
 
 
 @dataclass(frozen=True)
@@ -220,10 +230,19 @@ class TokenVerifier:
         if expected_use is not None and claims.get("token_use") != expected_use:
             raise InvalidClaimError("token_use")
 
+    def _tenant(self, claims: Mapping[str, Any]) -> str:
+        names = [name for name in self._profile.tenant_claims if claims.get(name) is not None]
+        if not names:
+            raise MissingClaimError(self._profile.tenant_claims[0])
+        tenants = {required_string(claims, name, is_valid_id) for name in names}
+        if len(tenants) > 1:
+            raise InvalidClaimError(names[-1])
+        return tenants.pop()
+
     def _identity(self, claims: Mapping[str, Any]) -> Identity:
         return Identity(
             user_id=required_string(claims, "sub", is_valid_id),
-            tenant_id=required_string(claims, self._profile.tenant_claim, is_valid_id),
+            tenant_id=self._tenant(claims),
             email=required_string(claims, "email", is_email),
             roles=roles_of(claims, self._profile.role_claims),
         )

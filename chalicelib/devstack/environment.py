@@ -62,6 +62,8 @@ def stack_environment(
         "APP_BASE_URL": app_base_url,
         # The SMTP server on loopback receives for this domain (`smtp_server.py`).
         "INBOUND_DOMAIN": base.get("INBOUND_DOMAIN") or LOCAL_INBOUND_DOMAIN,
+        # Invitation links join through `POST /join`, which mints the new member's token.
+        "LOCAL_JOIN": "true",
     }
 
 

@@ -18,12 +18,13 @@ from chalicelib.domain.rules import started
 from chalicelib.domain.vocabulary import Status
 from chalicelib.projections import dashboard as dash
 from chalicelib.projections.cursor import CursorScope, CursorSigner, InvalidCursorError
-from chalicelib.timefmt import iso
+from chalicelib.timefmt import iso, parse_iso
 from chalicelib.viewstore.model import FUNNEL_STAGES, ContactView, Dashboard
 from chalicelib.viewstore.port import InvalidPositionError, ViewStore
 
 DUE_ACTIONS = 20
 UPCOMING = 10
+USER_DASHBOARDS_PER_READ = 100  # DynamoDB's BatchGetItem limit
 
 
 class ReadModels:
@@ -65,10 +66,49 @@ class ReadModels:
         found = self._views.get_dashboards([key], consistent=False)
         return answer([found.get(key) or Dashboard(key)], self._clock.now())
 
-    def tenant_dashboard(self, tenant_id: str) -> dict[str, Any]:
+    def tenant_dashboard(self, tenant_id: str, sharing: Sequence[str] = ()) -> dict[str, Any]:
+        """Counts and funnel over everyone (the tenant's fixed shards); due actions and
+        upcoming interviews only from the users in `sharing` (their own dashboard items),
+        each naming its `user_id`: a name never comes from a user who does not share."""
         keys = dash.tenant_keys(tenant_id)
         found = self._views.get_dashboards(keys, consistent=False)
-        return answer([found.get(key) or Dashboard(key) for key in keys], self._clock.now())
+        now = self._clock.now()
+        whole = answer([found.get(key) or Dashboard(key) for key in keys], now)
+        due: list[dict[str, Any]] = []
+        interviews: list[dict[str, Any]] = []
+        for user_id, part in self._user_dashboards(tenant_id, sharing).items():
+            own = answer([part], now)
+            due += [{**item, "user_id": user_id} for item in own["due_actions"]]
+            interviews += [{**item, "user_id": user_id} for item in own["upcoming_interviews"]]
+        due.sort(key=lambda item: (parse_iso(item["due_at"]), item["user_id"], item["contact_id"]))
+        interviews.sort(
+            key=lambda item: (parse_iso(item["starts_at"]), item["user_id"], item["contact_id"])
+        )
+        return {
+            **whole,
+            "due_actions": due[:DUE_ACTIONS],
+            "upcoming_interviews": interviews[:UPCOMING],
+        }
+
+    def pipelines(self, tenant_id: str, user_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Each user's contacts counted per status, from their dashboard items."""
+        now = self._clock.now()
+        return {
+            user_id: answer([part], now)["counts"]
+            for user_id, part in self._user_dashboards(tenant_id, user_ids).items()
+        }
+
+    def _user_dashboards(self, tenant_id: str, user_ids: Sequence[str]) -> dict[str, Dashboard]:
+        """The users' own dashboard items, a BatchGetItem per 100 (none read for none)."""
+        wanted = list(dict.fromkeys(user_ids))
+        found: dict[str, Dashboard] = {}
+        for start in range(0, len(wanted), USER_DASHBOARDS_PER_READ):
+            chunk = wanted[start : start + USER_DASHBOARDS_PER_READ]
+            keys = {dash.user_key(tenant_id, user_id): user_id for user_id in chunk}
+            read = self._views.get_dashboards(list(keys), consistent=False)
+            for key, user_id in keys.items():
+                found[user_id] = read.get(key) or Dashboard(key)
+        return found
 
 
 def contact_of(view: ContactView, now: datetime) -> dict[str, Any]:

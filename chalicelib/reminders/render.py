@@ -135,6 +135,37 @@ def render_confirmation(address: str, link: str, hours: int) -> RenderedEmail:
     return _email(subject, text, html)
 
 
+def render_invite(
+    *, address: str, tenant: str, inviter: str, role: str, link: str, days: int
+) -> RenderedEmail:
+    """The invitation to join `tenant`'s cohort; `inviter` is an address, so user input."""
+    env = _environment()
+    context = {
+        "address": address,
+        "tenant": tenant,
+        "inviter": inviter,
+        "role": role,
+        "link": link,
+        "days": days,
+    }
+    subject = header_text(env.get_template("invite_subject.txt").render(context))
+    text = env.get_template("invite.txt").render(context)
+    html = env.get_template("invite.html").render(context, subject=subject)
+    return _email(subject, text, html)
+
+
+def render_export(*, address: str, tenant: str, erase_on: str, export: bytes) -> RenderedEmail:
+    """The email that hands a removed member their data (`rapport-export.json`) and says when
+    the rest goes."""
+    env = _environment()
+    context = {"address": address, "tenant": tenant, "erase_on": erase_on}
+    subject = header_text(env.get_template("export_subject.txt").render(context))
+    text = env.get_template("export.txt").render(context)
+    html = env.get_template("export.html").render(context, subject=subject)
+    attachment = Attachment("rapport-export.json", "application/json", export)
+    return replace(_email(subject, text, html), attachments=(attachment,))
+
+
 @dataclass(frozen=True)
 class Recorded:
     """One step Rapport recorded from an email, and the link that takes it back."""

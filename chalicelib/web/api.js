@@ -21,6 +21,7 @@ export class ApiError extends Error {
 const FALLBACK_MESSAGES = {
   0: 'Could not reach the server. Check your connection and try again.',
   401: 'Your session has ended. Please sign in again.',
+  403: 'Your role does not allow that. Ask an admin of your organisation.',
   404: 'That contact no longer exists.',
   412: 'This contact changed since you opened it. It has been reloaded; check and submit again.',
   413: 'That is too much text to send at once.',
@@ -180,6 +181,32 @@ export function createApi({ base, getToken, onUnauthorized }) {
         contentType: 'application/octet-stream',
         query: dryRun ? { dry_run: 'true' } : undefined,
       }),
+
+    getSharing: () => request('GET', 'me/sharing'),
+
+    /** Turns sharing with the cohort's coaches and admins on or off; resolves to the new state. */
+    setSharing: (share) => request('PUT', 'me/sharing', { body: { share_with_coaches: Boolean(share) } }),
+
+    /** The cohort (coaches and admins): members, pending invites, the tenant's dashboard. */
+    async listMembers() {
+      const page = await request('GET', 'tenant/members');
+      return page.items || [];
+    },
+
+    async listInvites() {
+      const page = await request('GET', 'tenant/invites');
+      return page.items || [];
+    },
+
+    tenantDashboard: () => request('GET', 'tenant/dashboard'),
+
+    /** Invites addresses in one role; resolves to {invites: [...]}. */
+    invite: (emails, role, { idempotencyKey } = {}) =>
+      request('POST', 'tenant/invites', { body: { emails, role }, headers: writeHeaders({ idempotencyKey }) }),
+
+    revokeInvite: (id) => request('DELETE', `tenant/invites/${encodeURIComponent(id)}`),
+
+    removeMember: (userId) => request('DELETE', `tenant/members/${encodeURIComponent(userId)}`),
 
     /** The export as a file: {blob, filename}; format is 'json' or 'csv'. */
     async exportData(format) {

@@ -15,8 +15,10 @@ import {
   storedToken,
   takeTokenFromFragment,
   tokenClaims,
+  tokenRoles,
 } from './auth.js';
 import { renderBoard } from './board.js';
+import { createCohortDialog } from './cohort.js';
 import { announce, setAlert } from './dom.js';
 import { downloadExport } from './export.js';
 import { clearErrors, showErrors } from './forms.js';
@@ -200,6 +202,9 @@ function showApp(claims) {
   els.session.hidden = false;
   els.signedInAs.textContent = claims?.email ? `Signed in as ${claims.email}` : 'Signed in';
   state.claims = claims;
+  // Coaches and admins see their cohort; the API refuses everyone else (403) anyway.
+  const roles = tokenRoles(claims);
+  $('cohort-button').hidden = !(roles.has('coach') || roles.has('admin'));
   state.zoneOffer = offerBrowserTimeZone(api, claims).then((zone) => {
     if (zone) {
       showNotice(`Your timezone is now ${zone}, as this browser's: reminders follow it. Change it in Settings.`);
@@ -249,6 +254,7 @@ function showSignIn(message = '') {
   settings.close();
   integrations.close();
   importer.close();
+  cohort.close();
   window.clearInterval(state.autoRefresh);
   state.timers.forEach((t) => window.clearTimeout(t));
   state.contacts = new Map();
@@ -329,6 +335,14 @@ $('settings-button').addEventListener('click', (event) => settings.open(event.cu
 
 const integrations = createIntegrationsDialog({ api, dialog: $('integrations-dialog') });
 $('integrations-button').addEventListener('click', (event) => integrations.open(event.currentTarget));
+
+const cohort = createCohortDialog({
+  api,
+  dialog: $('cohort-dialog'),
+  claims: () => state.claims,
+  roles: () => tokenRoles(state.claims),
+});
+$('cohort-button').addEventListener('click', (event) => cohort.open(event.currentTarget));
 
 const importer = createImportDialog({
   api,

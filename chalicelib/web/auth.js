@@ -42,6 +42,16 @@ export function tokenClaims(token) {
   }
 }
 
+/** The roles a token's claims name: `roles` (local tokens) or `cognito:groups` (deployed). */
+export function tokenRoles(claims) {
+  const roles = new Set();
+  for (const claim of [claims?.roles, claims?.['cognito:groups']]) {
+    if (Array.isArray(claim)) claim.forEach((role) => roles.add(String(role)));
+    else if (typeof claim === 'string' && claim) claim.split(/[\s,]+/).forEach((role) => role && roles.add(role));
+  }
+  return roles;
+}
+
 export function looksLikeToken(token) {
   return tokenClaims(token) !== null;
 }

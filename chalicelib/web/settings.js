@@ -1,10 +1,12 @@
 // The settings dialog: when and where reminders go, and how patient follow-ups are
-// (GET and PUT /me/settings). Only the settings the person changed are sent, so a change made
-// elsewhere meanwhile (an unsubscribe link, another tab) is never undone.
+// (GET and PUT /me/settings), with the cohort sharing switch below (sharing.js). Only the
+// settings the person changed are sent, so a change made elsewhere meanwhile (an unsubscribe
+// link, another tab) is never undone.
 
 import { announce, byTestId, h, setAlert } from './dom.js';
 import { clearErrors, readField, renderField, showErrors, whileBusy } from './forms.js';
 import { SETTING_LABELS } from './labels.js';
+import { createSharingSwitch } from './sharing.js';
 import { browserTimeZone, timeZoneOptions } from './timezone.js';
 
 // The ranges are the API's (SettingsUpdate); the server checks them again and its 400 is shown
@@ -89,6 +91,7 @@ export function createSettingsDialog({ api, dialog, beforeLoad, onSaved }) {
   const form = byTestId('settings-form', dialog);
   const alertEl = byTestId('settings-alert', dialog);
   const doneEl = byTestId('settings-saved', dialog);
+  const sharing = createSharingSwitch({ api, section: byTestId('sharing-section', dialog) });
   let opener = null;
   let loadId = 0;
 
@@ -140,6 +143,7 @@ export function createSettingsDialog({ api, dialog, beforeLoad, onSaved }) {
     setAlert(doneEl, '');
     if (!dialog.open) dialog.showModal();
     title.focus();
+    sharing.load();
     try {
       await beforeLoad?.();
       const saved = await api.getSettings();
@@ -155,6 +159,7 @@ export function createSettingsDialog({ api, dialog, beforeLoad, onSaved }) {
   byTestId('close-settings', dialog).addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => {
     loadId++;
+    sharing.cancel();
     (opener?.isConnected ? opener : document.getElementById('main'))?.focus();
   });
 

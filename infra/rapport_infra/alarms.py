@@ -1,5 +1,5 @@
-"""The alarms that say the read side, the reminders or received mail are in trouble, sent to
-one SNS topic."""
+"""The alarms that say the read side, the reminders, received mail, sign-ups or erasure are in
+trouble, sent to one SNS topic."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ COMPLAINT_RATE_THRESHOLD = 0.0008
 ITERATOR_AGE_THRESHOLD = Duration.minutes(1)
 # A twentieth of the API's answers being 5xx over five minutes (the gateway's own included).
 SERVER_ERROR_RATE_THRESHOLD = 0.05
+# PreSignUp refuses a sign-up by failing (Cognito's only way to say no), so an expired or used
+# invitation is an error too. Five in five minutes is a broken trigger meeting a cohort that
+# signs up together, or someone trying forged links.
+PRE_SIGN_UP_ERRORS_THRESHOLD = 5
 
 
 def _lambda_metric(function_name: str, metric: str, statistic: str) -> cloudwatch.Metric:
@@ -71,8 +75,8 @@ def _ses_metric(metric: str) -> cloudwatch.Metric:
 
 class OperationalAlarms(Construct):
     """Projector errors and lag, its failure queue, records set aside, sweep errors and
-    failures, received mail's errors and failure queue, the API's 5xx rate, and SES
-    reputation."""
+    failures, received mail's errors and failure queue, the sign-up triggers' and the erasure
+    job's errors, the API's 5xx rate, and SES reputation."""
 
     def __init__(
         self,
@@ -83,6 +87,9 @@ class OperationalAlarms(Construct):
         projector_name: str,
         sweep_name: str,
         inbound_name: str,
+        pre_sign_up_name: str,
+        post_confirmation_name: str,
+        eraser_name: str,
         api_name: str,
         projector_failures: sqs.IQueue,
         inbound_failures: sqs.IQueue,
@@ -123,6 +130,18 @@ class OperationalAlarms(Construct):
         # parked, with its bucket and key (the message stays in S3 for a week).
         self._add("inbound-errors", _lambda_metric(inbound_name, "Errors", "Sum"), 1)
         self._add("inbound-failures-queued", _queue_depth(inbound_failures), 1)
+        self._add(
+            "pre-sign-up-errors",
+            _lambda_metric(pre_sign_up_name, "Errors", "Sum"),
+            PRE_SIGN_UP_ERRORS_THRESHOLD,
+        )
+        # A failed PostConfirmation leaves a confirmed user without a tenant or group, whom
+        # the API refuses until an operator mends them: each one matters.
+        self._add(
+            "post-confirmation-errors", _lambda_metric(post_confirmation_name, "Errors", "Sum"), 1
+        )
+        # The job retries every hour, but a member's data must not outlive its 30 days long.
+        self._add("erasure-errors", _lambda_metric(eraser_name, "Errors", "Sum"), 1)
         for metric in APP_METRICS:
             self._add(
                 metric.alarm,

@@ -1,16 +1,30 @@
-"""The Cognito user pool whose ID tokens the API's authorizer verifies."""
+"""The Cognito user pool whose ID tokens the API's authorizer verifies.
+
+Tenants run themselves: an operator creates a tenant's first admin, and everyone else signs up
+with an invitation. Self sign-up is on, gated by two triggers the Chalice app provides:
+PreSignUp refuses a sign-up without a valid invitation, and PostConfirmation (once the address
+is verified by code) sets the user's `custom:member_tenant` and group from that invitation.
+(`custom:tenant_id` is immutable, so only an operator's AdminCreateUser can set it: it stays for
+the admins operators create.) The app client can write neither, so no one chooses their own.
+"""
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Aws, CfnResource, Duration, RemovalPolicy, Token
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from chalicelib.auth.identity import COACH_ROLE
+from chalicelib.auth.identity import ADMIN_ROLE, COACH_ROLE
 from rapport_infra.stage import StageConfig
 
-# The API reads the tenant from this claim (`custom:tenant_id`); see API.md, "Tokens".
+# The API reads the tenant from `custom:tenant_id` or else `custom:member_tenant` (a token naming
+# two different tenants is refused; chalicelib/auth/verifier.py, API.md "Tokens").
+# Set by an operator's AdminCreateUser; immutable, so it can be set at creation only.
 TENANT_ATTRIBUTE = "tenant_id"
+# Set by the PostConfirmation trigger (AdminUpdateUserAttributes, after sign-up), hence mutable;
+# only admin calls can change it, as the app client may not write it.
+MEMBER_TENANT_ATTRIBUTE = "member_tenant"
 # With no app_base_url, the hosted UI can still send people to the local dashboard (`cli dev`).
 LOCAL_DASHBOARD_URL = "http://localhost:8000/"
 # Threat protection needs the Plus plan; without it, Essentials (whose tokens carry `amr`).
@@ -23,7 +37,7 @@ _Risk = cognito.CfnUserPoolRiskConfigurationAttachment
 
 
 class UserDirectory(Construct):
-    """A user pool with an immutable tenant, an SPA client and a hosted-UI domain."""
+    """A user pool with a tenant no user can write, an SPA client and a hosted-UI domain."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
@@ -32,8 +46,13 @@ class UserDirectory(Construct):
             self,
             "Pool",
             user_pool_name=config.name("users"),
-            # Tenancy is granted by an operator, never chosen by the person signing up.
-            self_sign_up_enabled=False,
+            # Anyone may try; PreSignUp lets through only holders of a valid invitation, and
+            # the tenant comes from the invitation, never from the person signing up.
+            self_sign_up_enabled=True,
+            # The address an invitation went to must be proven: a code, not a link.
+            user_verification=cognito.UserVerificationConfig(
+                email_style=cognito.VerificationEmailStyle.CODE
+            ),
             feature_plan=plan,
             # Compromised-credential checks and risk-based challenges (see _add_risk_actions).
             standard_threat_protection_mode=threat_protection,
@@ -46,21 +65,35 @@ class UserDirectory(Construct):
             standard_attributes=cognito.StandardAttributes(
                 email=cognito.StandardAttribute(required=True, mutable=True)
             ),
+            # Cognito lets a pool gain a custom attribute but never change or drop one: keep
+            # `tenant_id` exactly as it is, and add any new one alongside.
             custom_attributes={
-                TENANT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=64, mutable=False)
+                TENANT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=64, mutable=False),
+                MEMBER_TENANT_ATTRIBUTE: cognito.StringAttribute(
+                    min_len=1, max_len=128, mutable=True
+                ),
             },
             password_policy=cognito.PasswordPolicy(min_length=12),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             deletion_protection=config.is_prod,
             removal_policy=RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY,
         )
-        # Membership shows in ID tokens as `cognito:groups`, which the API reads as roles.
+        # Membership shows in ID tokens as `cognito:groups`, which the API reads as roles
+        # (everyone is a student; no group says so). PostConfirmation adds an invited coach or
+        # admin to theirs; an operator adds a tenant's first admin.
         self.coach_group = cognito.CfnUserPoolGroup(
             self,
             "Coaches",
             user_pool_id=self.pool.user_pool_id,
             group_name=COACH_ROLE,
-            description="May read the tenant dashboard (GET /tenant/dashboard).",
+            description="Follow their cohort (tenant dashboard, members); invite students.",
+        )
+        self.admin_group = cognito.CfnUserPoolGroup(
+            self,
+            "Admins",
+            user_pool_id=self.pool.user_pool_id,
+            group_name=ADMIN_ROLE,
+            description="As coaches, and invite coaches and admins, and remove members.",
         )
         base_url = config.app_base_url or LOCAL_DASHBOARD_URL
         self.client = self.pool.add_client(
@@ -83,9 +116,9 @@ class UserDirectory(Construct):
             ),
             read_attributes=cognito.ClientAttributes()
             .with_standard_attributes(email=True, email_verified=True)
-            .with_custom_attributes(TENANT_ATTRIBUTE),
-            # Leaving the tenant out of the writable attributes keeps it out of users' hands
-            # even if self sign-up is ever turned on.
+            .with_custom_attributes(TENANT_ATTRIBUTE, MEMBER_TENANT_ATTRIBUTE),
+            # Leaving both tenants out of the writable attributes keeps them out of users'
+            # hands: a sign-up or UpdateUserAttributes that sends one is refused by Cognito.
             write_attributes=cognito.ClientAttributes().with_standard_attributes(email=True),
             id_token_validity=Duration.hours(1),
             prevent_user_existence_errors=True,
@@ -99,6 +132,33 @@ class UserDirectory(Construct):
         )
         if config.threat_protection_mode == "enforced":
             self._add_risk_actions()
+
+    def add_sign_up_triggers(
+        self, pre_sign_up: CfnResource, post_confirmation: CfnResource
+    ) -> None:
+        """Makes two functions `chalice package` generated (their resources) the pool's
+        PreSignUp and PostConfirmation triggers, each invocable by Cognito for this pool only.
+
+        The pool then depends on the functions, so neither they nor their roles may name the
+        pool: PostConfirmation's rights on it are a policy of their own
+        (`permissions.user_pool_statements`), and Cognito tells it the pool in each event.
+        """
+        for construct_id, operation, function in (
+            ("PreSignUpTrigger", cognito.UserPoolOperation.PRE_SIGN_UP, pre_sign_up),
+            (
+                "PostConfirmationTrigger",
+                cognito.UserPoolOperation.POST_CONFIRMATION,
+                post_confirmation,
+            ),
+        ):
+            # An imported reference is enough: add_trigger then adds the invoke permission.
+            trigger = lambda_.Function.from_function_attributes(
+                self,
+                construct_id,
+                function_arn=Token.as_string(function.get_att("Arn")),
+                same_environment=True,
+            )
+            self.pool.add_trigger(operation, trigger)
 
     def _add_risk_actions(self) -> None:
         """What enforced threat protection does: a leaked password cannot sign in or be set,

@@ -52,7 +52,15 @@ AUTHORIZER = ChaliceFunction("jwt_auth", "JwtAuth", "JwtAuthRole")
 PROJECTOR = ChaliceFunction("project_events", "ProjectEvents", "ProjectEventsRole")
 SWEEP = ChaliceFunction("send_reminders", "SendReminders", "SendRemindersRole")
 INBOUND = ChaliceFunction("receive_email", "ReceiveEmail", "ReceiveEmailRole")
-FUNCTIONS = (API, AUTHORIZER, PROJECTOR, SWEEP, INBOUND)
+# Cognito's sign-up triggers (`@app.lambda_function`): `chalice package` generates them as
+# plain functions, and the stack makes them the user pool's triggers (auth.py).
+PRE_SIGN_UP = ChaliceFunction("cognito_pre_sign_up", "CognitoPreSignUp", "CognitoPreSignUpRole")
+POST_CONFIRMATION = ChaliceFunction(
+    "cognito_post_confirmation", "CognitoPostConfirmation", "CognitoPostConfirmationRole"
+)
+# Hourly: erases what removed members left, 30 days after their removal.
+ERASER = ChaliceFunction("erase_offboarded", "EraseOffboarded", "EraseOffboardedRole")
+FUNCTIONS = (API, AUTHORIZER, PROJECTOR, SWEEP, INBOUND, PRE_SIGN_UP, POST_CONFIRMATION, ERASER)
 # `@app.on_s3_event` on `receive_email`, as the stack wires it (inbound.py): SES stores each
 # message under this prefix, and a new object invokes the function.
 INBOUND_TRIGGER_EVENTS = ("s3:ObjectCreated:*",)

@@ -18,7 +18,10 @@ from rapport_infra.chalice_app import (
     API,
     API_URL_OUTPUT,
     AUTHORIZER,
+    ERASER,
     INBOUND,
+    POST_CONFIRMATION,
+    PRE_SIGN_UP,
     PROJECTOR,
     SWEEP,
     configured_environment,
@@ -96,6 +99,7 @@ class RapportStack(Stack):
         self.chalice = package_chalice_app(self, "Api", source_dir)
         self._wire_functions()
         self.inbound.invoke(self.chalice.get_resource(INBOUND.logical_id))
+        self._wire_sign_up()
         add_error_responses(self, self.chalice)
         self.access_logs = edge.configure_stage(self, self.chalice, config)
         self.firewall = ApiFirewall(self, "Firewall", config=config, stage_arn=edge.stage_arn())
@@ -106,6 +110,9 @@ class RapportStack(Stack):
             projector_name=wiring.function_name(config, PROJECTOR),
             sweep_name=wiring.function_name(config, SWEEP),
             inbound_name=wiring.function_name(config, INBOUND),
+            pre_sign_up_name=wiring.function_name(config, PRE_SIGN_UP),
+            post_confirmation_name=wiring.function_name(config, POST_CONFIRMATION),
+            eraser_name=wiring.function_name(config, ERASER),
             api_name=edge.api_name(config),
             projector_failures=self.projector_failures,
             inbound_failures=self.inbound.failures,
@@ -177,34 +184,63 @@ class RapportStack(Stack):
             "INBOUND_BUCKET": inbound.bucket_name(self.config),
             "INBOUND_REQUIRE_SES_VERDICTS": "true",
         }
+        common = self._environment()
+        # Cognito's triggers: the pool references them, so nothing of theirs may reference the
+        # pool (no AUTH_* settings; each event names its pool). Invite links are signed with
+        # the unsubscribe key.
+        trigger_env = {
+            "STAGE": self.config.stage,
+            "EVENTS_TABLE": self.events.table_name,
+            **unsubscribe,
+        }
         plan = (
             (
                 API,
                 permissions.api_statements(resources),
-                {**own_url, **api_secrets, **sign_in, **tenant_rate, **inbound_domain},
+                {**common, **own_url, **api_secrets, **sign_in, **tenant_rate, **inbound_domain},
             ),
-            (AUTHORIZER, permissions.authorizer_statements(resources), {**own_url, **coach_mfa}),
-            (PROJECTOR, permissions.projector_statements(resources), mail_url),
+            (
+                AUTHORIZER,
+                permissions.authorizer_statements(resources),
+                {**common, **own_url, **coach_mfa},
+            ),
+            (PROJECTOR, permissions.projector_statements(resources), {**common, **mail_url}),
             (
                 SWEEP,
                 permissions.sweep_statements(resources),
-                {**mail_url, **unsubscribe, **inbound_domain},
+                {**common, **mail_url, **unsubscribe, **inbound_domain},
             ),
             (
                 INBOUND,
                 permissions.inbound_statements(resources),
-                {**mail_url, **unsubscribe, **receiving},
+                {**common, **mail_url, **unsubscribe, **receiving},
             ),
+            (PRE_SIGN_UP, permissions.pre_sign_up_statements(resources), trigger_env),
+            (POST_CONFIRMATION, permissions.post_confirmation_statements(resources), trigger_env),
+            # It re-projects erased contacts, so it reads what the projector reads.
+            (ERASER, permissions.eraser_statements(resources), {**common, **mail_url}),
         )
-        common = self._environment()
-        for function, statements, extra_env in plan:
+        for function, statements, env in plan:
             log_group = wiring.name_and_log(self, self.chalice, self.config, function)
             configured = configured_environment(self.source_dir, self.config.stage, function)
-            wiring.set_environment(self.chalice, function, {**common, **extra_env}, configured)
+            wiring.set_environment(self.chalice, function, env, configured)
             wiring.grant(self.chalice, function, log_group, statements)
         wiring.wire_projector_stream(self.chalice, self.events, self.projector_failures)
         wiring.size_function(
             self.chalice, INBOUND, inbound.RECEIVE_TIMEOUT, inbound.RECEIVE_MEMORY_MB
+        )
+
+    def _wire_sign_up(self) -> None:
+        """Self sign-up through the pool's triggers; PostConfirmation's rights on the pool."""
+        self.users.add_sign_up_triggers(
+            pre_sign_up=self.chalice.get_resource(PRE_SIGN_UP.logical_id),
+            post_confirmation=self.chalice.get_resource(POST_CONFIRMATION.logical_id),
+        )
+        wiring.grant_apart(
+            self,
+            self.chalice,
+            POST_CONFIRMATION,
+            permissions.user_pool_statements(self.users.pool),
         )
 
     def _add_outputs(self) -> None:

@@ -91,6 +91,26 @@ def grant(
     )
 
 
+def grant_apart(
+    scope: Construct,
+    chalice: Chalice,
+    function: ChaliceFunction,
+    statements: list[iam.PolicyStatement],
+) -> iam.CfnPolicy:
+    """Statements on a resource that itself depends on the function (the user pool naming it
+    as a trigger), as a policy of their own attached to the function's role: in the role's
+    own policy they would close a cycle (pool -> function -> role -> pool). CloudFormation
+    creates it just after the pool; on a first deploy no invitation exists yet to use that
+    moment, and later deploys keep it."""
+    return iam.CfnPolicy(
+        scope,
+        f"{function.logical_id}PoolPolicy",
+        policy_name=f"{function.logical_id}PoolPolicy",
+        policy_document=iam.PolicyDocument(statements=statements),
+        roles=[chalice.get_resource(function.role_logical_id).ref],
+    )
+
+
 def wire_projector_stream(chalice: Chalice, events: dynamodb.ITable, failures: sqs.IQueue) -> None:
     """Points the projector at the events table's stream, with partial batch responses."""
     props = f"Events.{PROJECTOR_STREAM_EVENT}.Properties"

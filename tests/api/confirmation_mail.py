@@ -14,11 +14,15 @@ from tests.reminders.mime_reading import ReadEmail, read_email
 _LINK = re.compile(r"https?://\S+/settings/confirm-email\?token=\S+")
 
 
+def every_email(settings: Settings) -> list[ReadEmail]:
+    """Every email sent so far, oldest first."""
+    backend = ses_backends[DEFAULT_ACCOUNT_ID][settings.region]
+    return [read_email(message.raw_data.encode("utf-8")) for message in backend.sent_messages]
+
+
 def emails_to(settings: Settings, address: str) -> list[ReadEmail]:
     """Every email sent to `address` so far, oldest first."""
-    backend = ses_backends[DEFAULT_ACCOUNT_ID][settings.region]
-    read = [read_email(message.raw_data.encode("utf-8")) for message in backend.sent_messages]
-    return [email for email in read if email.header("To") == address]
+    return [email for email in every_email(settings) if email.header("To") == address]
 
 
 def confirmation_path(settings: Settings, address: str) -> str:

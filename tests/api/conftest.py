@@ -56,6 +56,20 @@ class Api:
         return self.client.http.request(method, path, headers=sent, body=payload)
 
 
+def met(api: Api, *tokens: str) -> None:
+    """Lets the authorizer see these callers first, as a warm API has: a user's first call
+    registers them as a member (one GetItem and one conditional PutItem, `service/membership.py`),
+    which a test that counts one request's calls or writes must not count."""
+    for token in tokens:
+        assert api.call("GET", "/me/sharing", token=token).status_code == 200
+
+
+def is_membership_record(item: dict[str, Any]) -> bool:
+    """The authorizer's record of a caller (`T#{tenant}#TENANCY`): written on a user's first
+    call, whatever that call asked for, so never a refused request's write."""
+    return str(item.get("PK", {}).get("S", "")).endswith("#TENANCY")
+
+
 def body_of(response: Any) -> Any:
     return json.loads(response.body) if response.body else None
 

@@ -128,13 +128,17 @@ def test_the_tenant_dashboard_sums_the_tenants_users_for_a_coach_only(
     api: Api, ids: dict[str, str]
 ) -> None:
     coach = api.token(user="cora", roles=["coach"])
+    for user in ("ada", "bob"):  # names come only from members who share (API.md)
+        shared = {"share_with_coaches": True}
+        assert api.call("PUT", "/me/sharing", shared, token=api.token(user=user)).status_code == 200
 
     board = body_of(api.call("GET", "/tenant/dashboard", token=coach))
     refused = api.call("GET", "/tenant/dashboard", token=api.token())
 
     assert board["counts"] == {**COUNTS, "reaching_out": COUNTS["reaching_out"] + 1}
     assert board["funnel"] == {**FUNNEL, "reached_out": 10, "reply_rate": 0.7}
-    assert board["due_actions"] == _due(ids, DUE)  # bob's follow-up is not due yet
+    # bob's follow-up is not due yet; each item names its member
+    assert board["due_actions"] == [{**item, "user_id": "ada"} for item in _due(ids, DUE)]
     assert ids["globex"] not in str(board)
     assert refused.status_code == 403
     assert body_of(refused)["error"]["code"] == "forbidden"

@@ -21,6 +21,7 @@ from chalicelib.service.undo_links import UndoLink, UndoLinks
 from tests.api.confirmation_mail import confirmation_path
 from tests.api.conftest import Api, DynamoDBCalls, body_of
 from tests.api.snooze_link_support import snooze_path, snooze_token
+from tests.api.tenancy_support import join_token_of
 from tests.webhooks.signing import calcom_header, calendly_header, load_fixture
 
 NOTE = {"type": "research_noted", "subject": "company", "text": "Acme builds payment rails."}
@@ -92,8 +93,9 @@ def test_a_users_very_first_contact_also_saves_their_settings_once(
 ) -> None:
     token = api.token(user="newcomer")
     assert api.call("POST", "/contacts", {"name": "Bo"}, token=token).status_code == 201
-    # One conditional PutItem saves the settings (or hands back saved ones); then the event.
-    assert calls.take() == ["PutItem", "PutItem"]
+    # The authorizer sees a new user: one GetItem and one conditional PutItem register them.
+    # Then one conditional PutItem saves the settings (or hands back saved ones); the event.
+    assert calls.take() == ["GetItem", "PutItem", "PutItem", "PutItem"]
     assert api.call("POST", "/contacts", {"name": "Cy"}, token=token).status_code == 201
     assert calls.take() == ["PutItem"]
 
@@ -109,7 +111,8 @@ def test_a_cold_cache_never_overwrites_saved_settings_and_still_costs_two_writes
 
     assert api.call("POST", "/contacts", {"name": "Di"}, token=token).status_code == 201
 
-    assert calls.take() == ["PutItem", "PutItem"]
+    # The membership check's minute is over too: its GetItem, then the two writes.
+    assert calls.take() == ["GetItem", "PutItem", "PutItem"]
     settings = body_of(api.call("GET", "/me/settings", token=token))
     assert settings["timezone"] == "Asia/Tokyo"
     # A new address waits for its confirmation link, kept apart from the settings item.
@@ -131,10 +134,11 @@ def test_reading_a_contact_or_its_events_costs_one_query(
 def test_a_cold_settings_cache_adds_one_get_item_to_a_read(
     api: Api, calls: DynamoDBCalls, contact_id: str
 ) -> None:
-    api.clock.advance(timedelta(minutes=2))  # past the cache's minute
+    api.clock.advance(timedelta(minutes=2))  # past the caches' minute
     response = api.call("GET", f"/contacts/{contact_id}", token=api.token())
     assert response.status_code == 200
-    assert calls.take() == ["Query", "GetItem"]
+    # The membership check (the authorizer's), the contact's Query, the settings' GetItem.
+    assert calls.take() == ["GetItem", "Query", "GetItem"]
 
 
 Request = Callable[[Api, str], Any]
@@ -244,6 +248,37 @@ def _import(dry_run: bool) -> Request:
     return send
 
 
+def _revoke(api: Api, contact_id: str) -> Any:
+    coach = api.token(user="carla", roles=("coach",))
+    invited = api.call(
+        "POST", "/tenant/invites", {"emails": ["rc.revoke@example.com"]}, token=coach
+    )
+    invite_id = body_of(invited)["invites"][0]["invite_id"]
+    return api.call("DELETE", f"/tenant/invites/{invite_id}", token=coach)
+
+
+def _remove(api: Api, contact_id: str) -> Any:
+    api.call("GET", "/me/sharing", token=api.token(user="rc-leaver"))
+    admin = api.token(user="ana", roles=("admin",))
+    return api.call("DELETE", "/tenant/members/rc-leaver", token=admin)
+
+
+def _join(method: str) -> Request:
+    def send(api: Api, contact_id: str) -> Any:
+        address = f"rc.{method.lower()}.joiner@example.com"
+        coach = api.token(user="carla", roles=("coach",))
+        api.call("POST", "/tenant/invites", {"emails": [address]}, token=coach)
+        path = f"/join?token={join_token_of(api.settings, address)}"
+        if method == "GET":
+            return api.call("GET", path)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return api.call("POST", path, headers=headers, raw=b"")
+
+    return send
+
+
+COACH = ("coach",)
+
 # One request per route and method of the app; DELETE comes last because it erases.
 EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("GET", "/health"): [_call("GET", "/health")],
@@ -262,7 +297,7 @@ EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
         _call("POST", "/contacts/{contact_id}/events", NOTE)
     ],
     ("GET", "/dashboard"): [_call("GET", "/dashboard")],
-    ("GET", "/tenant/dashboard"): [_call("GET", "/tenant/dashboard", roles=("coach",))],
+    ("GET", "/tenant/dashboard"): [_call("GET", "/tenant/dashboard", roles=COACH)],
     ("GET", "/me/settings"): [_call("GET", "/me/settings")],
     ("PUT", "/me/settings"): [_call("PUT", "/me/settings", {"reminder_hour": 8})],
     ("GET", "/me/export"): [_call("GET", "/me/export"), _call("GET", "/me/export?format=csv")],
@@ -288,8 +323,62 @@ EVERY_ROUTE: dict[tuple[str, str], list[Request]] = {
     ("POST", "/webhooks/calendly/{hook_id}"): [_webhook("calendly")],
     ("POST", "/webhooks/calcom/{hook_id}"): [_webhook("calcom")],
     ("POST", "/contacts/import"): [_import(True), _import(False)],
+    ("GET", "/me/sharing"): [_call("GET", "/me/sharing")],
+    ("PUT", "/me/sharing"): [_call("PUT", "/me/sharing", {"share_with_coaches": True})],
+    ("POST", "/tenant/invites"): [
+        _call("POST", "/tenant/invites", {"emails": ["rc.invited@example.com"]}, roles=COACH)
+    ],
+    ("GET", "/tenant/invites"): [_call("GET", "/tenant/invites", roles=COACH)],
+    ("DELETE", "/tenant/invites/{invite_id}"): [_revoke],
+    ("GET", "/tenant/members"): [_call("GET", "/tenant/members", roles=COACH)],
+    ("DELETE", "/tenant/members/{user_id}"): [_remove],
+    ("GET", "/join"): [_join("GET")],
+    ("POST", "/join"): [_join("POST")],
     ("DELETE", "/contacts/{contact_id}"): [_call("DELETE", "/contacts/{contact_id}")],
 }
+
+
+def test_a_callers_membership_costs_one_get_item_a_minute(
+    api: Api, calls: DynamoDBCalls, contact_id: str
+) -> None:
+    """The warm-up registered ada; the check is then cached for a minute per process."""
+    api.call("GET", f"/contacts/{contact_id}", token=api.token())
+    assert calls.take() == ["Query"]
+    api.clock.advance(timedelta(seconds=61))
+    api.call("GET", "/me/sharing", token=api.token())
+    # The membership check (the authorizer's) and the sharing read (the handler's).
+    assert calls.take() == ["GetItem", "GetItem"]
+
+
+def test_a_user_seen_for_the_first_time_is_registered_with_one_conditional_put(
+    api: Api, calls: DynamoDBCalls
+) -> None:
+    api.call("GET", "/contacts", token=api.token(user="first-sight"))
+    assert calls.take()[:2] == ["GetItem", "PutItem"]
+
+
+def test_inviting_two_hundred_addresses_costs_eight_batch_writes(
+    api: Api, calls: DynamoDBCalls
+) -> None:
+    coach = api.token(user="carla", roles=COACH)
+    api.call("GET", "/tenant/invites", token=coach)
+    calls.take()
+    emails = [f"bulk{n}@example.com" for n in range(200)]
+    assert api.call("POST", "/tenant/invites", {"emails": emails}, token=coach).status_code == 201
+    assert calls.take() == ["BatchWriteItem"] * 8  # 25 a request, no read
+
+
+def test_the_tenant_dashboard_costs_a_query_and_one_batch_read_per_hundred_sharers(
+    api: Api, calls: DynamoDBCalls
+) -> None:
+    for user in ("s1", "s2", "s3"):
+        api.call("PUT", "/me/sharing", {"share_with_coaches": True}, token=api.token(user=user))
+    coach = api.token(user="carla", roles=COACH)
+    api.call("GET", "/tenant/members", token=coach)
+    calls.take()
+    assert api.call("GET", "/tenant/dashboard", token=coach).status_code == 200
+    # Who shares (the members' partition), the tenant's shards, the sharers' dashboards.
+    assert calls.take() == ["Query", "BatchGetItem", "BatchGetItem"]
 
 
 def test_the_calendar_feed_costs_two_get_items_and_one_query(

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from chalicelib.bootstrap import Services
-from tests.api.conftest import Api, DynamoDBCalls, body_of
+from tests.api.conftest import Api, DynamoDBCalls, body_of, met
 from tests.domain.builders import ADDED
 from tests.projections.support import pump_for, seed_views
 
@@ -118,6 +118,7 @@ def test_a_search_matching_nothing_stops_after_a_bounded_read_and_continues(
 ) -> None:
     seed_views(services, "acme", "ada", [ADDED] * 520, api.clock.now())
     token = api.token()
+    met(api, token)
     calls.take()
 
     first = dict(body_of(_search(api, token, "nobody")))

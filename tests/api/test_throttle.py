@@ -81,7 +81,9 @@ def test_the_limiter_costs_one_update_per_admitted_request_and_none_once_known_e
     throttled: Api, calls: DynamoDBCalls
 ) -> None:
     dashboard(throttled)
-    assert calls.take() == ["UpdateItem", "GetItem"]  # the bucket, then the dashboard item
+    # The caller's first call: the authorizer registers them (GetItem, PutItem); then the
+    # bucket, then the dashboard item.
+    assert calls.take() == ["GetItem", "PutItem", "UpdateItem", "GetItem"]
 
     dashboard(throttled)
     dashboard(throttled)
@@ -96,4 +98,5 @@ def test_without_a_tenant_rate_the_api_makes_no_limiter_call(
 ) -> None:
     dashboard(api)
 
-    assert calls.take() == ["GetItem"]
+    # The caller's registration on first sight (GetItem, PutItem), then the dashboard item.
+    assert calls.take() == ["GetItem", "PutItem", "GetItem"]

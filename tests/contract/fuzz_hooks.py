@@ -20,6 +20,7 @@ import csv
 import io
 import os
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -73,8 +74,36 @@ def snooze_until(value: str) -> str:
     return ahead.astimezone(moment.tzinfo).isoformat()
 
 
+# Joining uses an invitation up: a POST /join with the run's genuine token is given a fresh
+# token of a pool of invitations instead (fuzz.py writes the file), so that every join the run
+# calls valid is valid, and the genuine token stays unused for GET /join's page. Other tokens
+# (made-up ones) are sent as generated.
+_JOIN_TOKEN = os.environ.get("RAPPORT_FUZZ_INVITE_TOKEN", "")
+_POOL_FILE = os.environ.get("RAPPORT_FUZZ_INVITE_POOL", "")
+_POOL = Path(_POOL_FILE).read_text().split() if _POOL_FILE else []
+
+
+def fresh_join_token() -> str:
+    """The next unused token of the pool (the last one again once the pool is used up)."""
+    return _POOL.pop(0) if len(_POOL) > 1 else (_POOL[0] if _POOL else _JOIN_TOKEN)
+
+
+def _swap_join_token(case: Any, kwargs: dict[str, Any]) -> None:
+    if case.method.upper() != "POST" or case.operation.path != "/join" or not _JOIN_TOKEN:
+        return
+    query = case.query if isinstance(case.query, dict) else None
+    if query is None or query.get("token") != _JOIN_TOKEN:
+        return
+    token = fresh_join_token()
+    query["token"] = token
+    params = kwargs.get("params")
+    if isinstance(params, dict) and "token" in params:
+        params["token"] = token
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    _swap_join_token(case, kwargs)
     body = case.body
     if isinstance(body, dict) and body.get("type") == "reminder_snoozed":
         until = body.get("until")

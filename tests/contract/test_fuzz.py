@@ -17,6 +17,7 @@ from chalicelib.service.undo_links import UndoLink, UndoLinks
 from chalicelib.settings import Settings
 from tests.api.confirmation_mail import confirmation_path
 from tests.api.snooze_link_support import snooze_token
+from tests.api.tenancy_support import join_token_of, join_tokens_of
 from tests.contract import fuzz
 
 pytestmark = pytest.mark.integration  # moto and a local server
@@ -44,8 +45,9 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
     base_url: str, settings: Settings, clock: FixedClock, tmp_path: Path
 ) -> None:
     tokens = {
-        # A coach, so that the tenant dashboard is tested past its 403 too.
-        "ada": _token(settings, clock, "acme", "ada", "coach"),
+        # A coach and admin, so that the tenant dashboard, the invitations and the removal of
+        # members are tested past their 403s too.
+        "ada": _token(settings, clock, "acme", "ada", "coach", "admin"),
         "bob": _token(settings, clock, "acme", "bob"),
         "eve": _token(settings, clock, "globex", "eve"),
     }
@@ -77,7 +79,34 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
     assert sent.status_code == 201, sent.text
     undo_links = UndoLinks(accepted_secrets(settings.unsubscribe_secret), settings.app_base_url)
     undo = UndoLink("acme", "zoe", other["contact_id"], sent.json()["event"]["version"])
+    # An invitation whose link the run may use (its first POST /join joins; later ones are
+    # the 400 of a used link), another whose id it may revoke, and a member it may remove.
+    ada = {"Authorization": f"Bearer {tokens['ada']}"}
+    invited = httpx.post(
+        f"{base_url}/tenant/invites",
+        json={"emails": ["fuzz.joiner@example.com", "fuzz.revoked@example.com"]},
+        headers=ada,
+    )
+    assert invited.status_code == 201, invited.text
+    revocable = next(
+        i["invite_id"] for i in invited.json()["invites"] if i["email"].startswith("fuzz.revoked")
+    )
+    joining = join_token_of(settings, "fuzz.joiner@example.com")
+    # The pool each POST /join with that token takes a fresh one from (fuzz_hooks.py).
+    pool = [f"fuzz.pool{n}@example.com" for n in range(300)]
+    for start in (0, 200):
+        batch = {"emails": pool[start : start + 200]}
+        made = httpx.post(f"{base_url}/tenant/invites", json=batch, headers=ada, timeout=60)
+        assert made.status_code == 201, made.text
+    pool_file = tmp_path / "invite-pool.txt"
+    pool_file.write_text("\n".join(join_tokens_of(settings, pool).values()))
+    leaver = {"Authorization": f"Bearer {_token(settings, clock, 'acme', 'fuzz-leaver')}"}
+    assert httpx.get(f"{base_url}/me/sharing", headers=leaver).status_code == 200
     integrations = {
+        "RAPPORT_FUZZ_INVITE_TOKEN": joining,
+        "RAPPORT_FUZZ_INVITE_POOL": str(pool_file),
+        "RAPPORT_FUZZ_INVITE_ID": revocable,
+        "RAPPORT_FUZZ_MEMBER": "fuzz-leaver",
         "RAPPORT_FUZZ_UNDO_TOKEN": parse_qs(urlparse(undo_links.url(undo, clock.now())).query)[
             "token"
         ][0],

@@ -6,6 +6,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# Every function of the app, by the logical id `chalice package` gives it, with its Chalice name.
+FUNCTIONS = {
+    "APIHandler": "api_handler",
+    "JwtAuth": "jwt_auth",
+    "ProjectEvents": "project_events",
+    "SendReminders": "send_reminders",
+    "ReceiveEmail": "receive_email",
+    "CognitoPreSignUp": "cognito_pre_sign_up",
+    "CognitoPostConfirmation": "cognito_post_confirmation",
+    "EraseOffboarded": "erase_offboarded",
+}
+# Cognito's triggers: the user pool references them, so they may not reference it.
+TRIGGERS = ("CognitoPreSignUp", "CognitoPostConfirmation")
+
 
 @dataclass(frozen=True)
 class Synthesized:

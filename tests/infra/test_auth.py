@@ -1,12 +1,16 @@
-"""Cognito holds the users; the authorizer is told the pool's keys, issuer and audience."""
+"""Cognito holds the users, who join a tenant only by invitation; the authorizer is told the
+pool's keys, issuer and audience."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from .synth import Synthesized
+from chalicelib.auth.identity import ADMIN_ROLE, COACH_ROLE
+
+from .synth import TRIGGERS, Synthesized
 
 
 def _only(synth: Synthesized, resource_type: str) -> tuple[str, dict[str, Any]]:
@@ -15,20 +19,114 @@ def _only(synth: Synthesized, resource_type: str) -> tuple[str, dict[str, Any]]:
     return logical_id, resource["Properties"]
 
 
-def test_the_tenant_is_an_immutable_custom_attribute_only_operators_can_set(
-    prod: Synthesized,
+def _attribute(pool: dict[str, Any], name: str) -> dict[str, Any]:
+    (attribute,) = [attribute for attribute in pool["Schema"] if attribute["Name"] == name]
+    return attribute
+
+
+@pytest.mark.parametrize("stage", ["prod", "dev"])
+def test_the_operators_tenant_is_an_immutable_custom_attribute_left_as_it_was(
+    synthesized: dict[str, Synthesized], stage: str
 ) -> None:
+    _, pool = _only(synthesized[stage], "AWS::Cognito::UserPool")
+
+    # Cognito refuses any change to an existing custom attribute: this must stay exactly so.
+    assert _attribute(pool, "tenant_id") == {
+        "Name": "tenant_id",
+        "AttributeDataType": "String",
+        "Mutable": False,
+        "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"},
+    }
+    assert pool["UsernameAttributes"] == ["email"]
+    assert pool["UserPoolName"] == f"rapport-{stage}-users"
+
+
+@pytest.mark.parametrize("stage", ["prod", "dev"])
+def test_an_invited_members_tenant_is_a_mutable_custom_attribute_for_post_confirmation_to_set(
+    synthesized: dict[str, Synthesized], stage: str
+) -> None:
+    _, pool = _only(synthesized[stage], "AWS::Cognito::UserPool")
+
+    # Immutable `tenant_id` can be set at creation only; PostConfirmation runs after it.
+    assert _attribute(pool, "member_tenant") == {
+        "Name": "member_tenant",
+        "AttributeDataType": "String",
+        "Mutable": True,
+        "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "128"},
+    }
+    # Added alongside, nothing else: a pool may gain a custom attribute, never lose one.
+    assert sorted(a["Name"] for a in pool["Schema"]) == ["email", "member_tenant", "tenant_id"]
+
+
+def test_the_attribute_the_trigger_sets_is_the_one_the_pool_has(prod: Synthesized) -> None:
+    from chalicelib.adapters.cognito_directory import TENANT_ATTRIBUTE as SET_BY_TRIGGER
+
     _, pool = _only(prod, "AWS::Cognito::UserPool")
 
-    tenant = next(attribute for attribute in pool["Schema"] if attribute["Name"] == "tenant_id")
-    assert tenant["AttributeDataType"] == "String"
-    assert tenant["Mutable"] is False
-    assert pool["AdminCreateUserConfig"] == {"AllowAdminCreateUserOnly": True}
-    assert pool["UsernameAttributes"] == ["email"]
-    assert pool["UserPoolName"] == "rapport-prod-users"
+    # AdminUpdateUserAttributes on an attribute the pool lacks fails every confirmation.
+    assert SET_BY_TRIGGER == "custom:member_tenant"
+    assert _attribute(pool, SET_BY_TRIGGER.removeprefix("custom:"))["Mutable"] is True
 
 
-def test_the_dashboard_client_has_no_secret_and_cannot_write_the_tenant(
+@pytest.mark.parametrize("stage", ["prod", "dev"])
+def test_people_sign_up_themselves_and_prove_their_address_with_a_code(
+    synthesized: dict[str, Synthesized], stage: str
+) -> None:
+    _, pool = _only(synthesized[stage], "AWS::Cognito::UserPool")
+
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
+    assert pool["AutoVerifiedAttributes"] == ["email"]
+    assert pool["VerificationMessageTemplate"]["DefaultEmailOption"] == "CONFIRM_WITH_CODE"
+
+
+@pytest.mark.parametrize("stage", ["prod", "dev"])
+def test_sign_up_is_gated_by_the_apps_pre_sign_up_and_post_confirmation_triggers(
+    synthesized: dict[str, Synthesized], stage: str
+) -> None:
+    _, pool = _only(synthesized[stage], "AWS::Cognito::UserPool")
+
+    # PreSignUp refuses a sign-up without a valid invitation; PostConfirmation sets the
+    # tenant and group from it. No other trigger: nothing else may change a token.
+    assert pool["LambdaConfig"] == {
+        "PreSignUp": {"Fn::GetAtt": ["CognitoPreSignUp", "Arn"]},
+        "PostConfirmation": {"Fn::GetAtt": ["CognitoPostConfirmation", "Arn"]},
+    }
+
+
+def test_cognito_may_invoke_each_trigger_for_this_pool_only(prod: Synthesized) -> None:
+    pool_id, _ = _only(prod, "AWS::Cognito::UserPool")
+    invocations = [
+        resource["Properties"]
+        for resource in prod.resources("AWS::Lambda::Permission").values()
+        if resource["Properties"]["Principal"] == "cognito-idp.amazonaws.com"
+    ]
+
+    assert sorted(p["FunctionName"]["Fn::GetAtt"][0] for p in invocations) == sorted(TRIGGERS)
+    for permission in invocations:
+        assert permission["Action"] == "lambda:InvokeFunction"
+        assert permission["SourceArn"] == {"Fn::GetAtt": [pool_id, "Arn"]}
+
+
+@pytest.mark.parametrize("stage", ["prod", "dev"])
+def test_no_trigger_function_or_its_role_references_the_pool_so_there_is_no_cycle(
+    synthesized: dict[str, Synthesized], stage: str
+) -> None:
+    synth = synthesized[stage]
+    pool_id, _ = _only(synth, "AWS::Cognito::UserPool")
+    (client_id, _) = _only(synth, "AWS::Cognito::UserPoolClient")
+
+    for function in TRIGGERS:
+        resource = synth.resource(function)
+        role = synth.resource(resource["Properties"]["Role"]["Fn::GetAtt"][0])
+        referenced = json.dumps([resource, role])
+        assert f'"{pool_id}"' not in referenced, function
+        assert f'"{client_id}"' not in referenced, function
+        assert not {"AUTH_ISSUER", "AUTH_JWKS_URL", "AUTH_AUDIENCE"} & set(
+            resource["Properties"]["Environment"]["Variables"]
+        )
+
+
+def test_the_dashboard_client_has_no_secret_and_no_one_signing_up_can_choose_a_tenant(
     prod: Synthesized,
 ) -> None:
     pool_id, _ = _only(prod, "AWS::Cognito::UserPool")
@@ -37,8 +135,11 @@ def test_the_dashboard_client_has_no_secret_and_cannot_write_the_tenant(
     assert client["UserPoolId"] == {"Ref": pool_id}
     assert client["GenerateSecret"] is False
     assert client["AllowedOAuthFlows"] == ["code"]
-    assert "custom:tenant_id" in client["ReadAttributes"]
-    assert "custom:tenant_id" not in client["WriteAttributes"]
+    # Either tenant reaches the ID token only if the client may read it.
+    assert {"custom:tenant_id", "custom:member_tenant"} <= set(client["ReadAttributes"])
+    # Cognito refuses a sign-up or UpdateUserAttributes that sends an attribute its client may
+    # not write: neither tenant is writable, so no one chooses their own.
+    assert client["WriteAttributes"] == ["email"]
 
 
 def test_the_hosted_ui_has_a_stage_specific_domain(prod: Synthesized) -> None:
@@ -72,12 +173,27 @@ def test_only_prod_protects_its_users_from_deletion(prod: Synthesized, dev: Synt
     assert dev_pool.get("DeletionProtection", "INACTIVE") == "INACTIVE"
 
 
-def test_coaches_are_a_group_whose_tokens_carry_the_coach_role(prod: Synthesized) -> None:
+def test_coaches_and_admins_are_groups_whose_tokens_carry_their_role(prod: Synthesized) -> None:
     pool_id, _ = _only(prod, "AWS::Cognito::UserPool")
-    _, group = _only(prod, "AWS::Cognito::UserPoolGroup")
+    groups = {
+        resource["Properties"]["GroupName"]: resource["Properties"]
+        for resource in prod.resources("AWS::Cognito::UserPoolGroup").values()
+    }
 
-    assert group["UserPoolId"] == {"Ref": pool_id}
-    assert group["GroupName"] == "coach"
+    # Everyone is a student: no group says so.
+    assert set(groups) == {COACH_ROLE, ADMIN_ROLE} == {"coach", "admin"}
+    for group in groups.values():
+        assert group["UserPoolId"] == {"Ref": pool_id}
+
+
+def test_the_coach_group_keeps_its_logical_id_and_with_it_its_members(prod: Synthesized) -> None:
+    # A new logical id would replace the group: every coach would lose the role.
+    (coaches,) = [
+        logical_id
+        for logical_id, resource in prod.resources("AWS::Cognito::UserPoolGroup").items()
+        if resource["Properties"]["GroupName"] == "coach"
+    ]
+    assert coaches == "UsersCoachesF5BC0DE1"
 
 
 def test_mfa_is_optional_for_everyone_and_by_authenticator_app_only(prod: Synthesized) -> None:

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from .synth import Synthesized
-
-FUNCTIONS = ("APIHandler", "JwtAuth", "ProjectEvents", "SendReminders", "ReceiveEmail")
+from .synth import FUNCTIONS, Synthesized
 
 
 def _api(synth: Synthesized) -> dict[str, Any]:

@@ -18,6 +18,9 @@ FUNCTION_ROLES = {
     "ProjectEvents": "ProjectEventsRole",
     "SendReminders": "SendRemindersRole",
     "ReceiveEmail": "ReceiveEmailRole",
+    "CognitoPreSignUp": "CognitoPreSignUpRole",
+    "CognitoPostConfirmation": "CognitoPostConfirmationRole",
+    "EraseOffboarded": "EraseOffboardedRole",
 }
 # The custom resource that makes the inbound receipt rule set SES's active one.
 ACTIVATOR_ROLE = "InboundActivatorRoleFC41AA41"
@@ -30,11 +33,16 @@ WRITE = {
     "dynamodb:ConditionCheckItem",
 }
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+# What the projector's code does to the views table (views and dashboards read in batches),
+# in the projector, the erasure job, and the API's erasure of a contact.
+PROJECTING = READ | {"dynamodb:BatchGetItem"} | WRITE
 # Every function sends its X-Ray traces (active tracing); the actions have no resource type.
 TRACES = {("xray:PutTraceSegments", "*"), ("xray:PutTelemetryRecords", "*")}
 # Secrets are read once per cold start: BatchGetSecretValue (no resource type), which returns
 # only the secrets the role may GetSecretValue.
 BATCH_SECRETS = {("secretsmanager:BatchGetSecretValue", "*")}
+# Invitations and members: `T#{tenant}#TENANCY` partitions of the events table, and only those.
+TENANCY_ONLY = "{events.Arn} where ForAllValues:StringLike dynamodb:LeadingKeys = T#*#TENANCY"
 
 
 def _labels(synth: Synthesized) -> dict[str, str]:
@@ -56,7 +64,19 @@ def _labels(synth: Synthesized) -> dict[str, str]:
             labels[logical_id] = "configuration-set"
         elif resource["Type"] == "AWS::SecretsManager::Secret":
             labels[logical_id] = "secret:" + props["Name"].rsplit("/", 1)[1]
+        elif resource["Type"] == "AWS::Cognito::UserPool":
+            labels[logical_id] = "user-pool"
     return labels
+
+
+def _render_condition(condition: dict[str, Any]) -> str:
+    """` where Operator key = value, …`: enough to tell one condition from another."""
+    clauses = [
+        f"{operator} {key} = {','.join([values] if isinstance(values, str) else values)}"
+        for operator, tests in sorted(condition.items())
+        for key, values in sorted(tests.items())
+    ]
+    return " where " + "; ".join(clauses)
 
 
 def _render(value: Any, labels: dict[str, str]) -> str:
@@ -79,18 +99,31 @@ def _grants(synth: Synthesized, function: str) -> set[tuple[str, str]]:
     return _role_grants(synth, FUNCTION_ROLES[function])
 
 
+def _policies(synth: Synthesized, role_id: str) -> list[dict[str, Any]]:
+    """The role's own policies, and every AWS::IAM::Policy attached to it."""
+    attached = [
+        resource["Properties"]
+        for resource in synth.resources("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in resource["Properties"]["Roles"]
+    ]
+    return [*synth.resource(role_id)["Properties"].get("Policies", []), *attached]
+
+
 def _role_grants(synth: Synthesized, role_id: str) -> set[tuple[str, str]]:
+    """(action, resource) pairs; a statement's condition is appended to its resources."""
     labels = _labels(synth)
-    role = synth.resource(role_id)["Properties"]
     granted = set()
-    for policy in role["Policies"]:
+    for policy in _policies(synth, role_id):
         for statement in policy["PolicyDocument"]["Statement"]:
             assert statement["Effect"] == "Allow"
             actions = statement["Action"]
             targets = statement["Resource"]
+            condition = (
+                _render_condition(statement["Condition"]) if "Condition" in statement else ""
+            )
             for action in [actions] if isinstance(actions, str) else actions:
                 for target in [targets] if isinstance(targets, (str, dict)) else targets:
-                    granted.add((action, _render(target, labels)))
+                    granted.add((action, _render(target, labels) + condition))
     return granted
 
 
@@ -103,7 +136,9 @@ def test_each_function_runs_as_its_own_role(prod: Synthesized) -> None:
         assert prod.resource(function)["Properties"]["Role"] == {"Fn::GetAtt": [role, "Arn"]}
 
 
-def test_the_api_writes_events_and_reads_views_but_never_the_due_index(prod: Synthesized) -> None:
+def test_the_api_writes_events_and_projects_an_erasure_but_never_reads_the_due_index(
+    prod: Synthesized,
+) -> None:
     tenant_indexes = [f"{{views.Arn}}/index/{i.name}" for i in VIEWS.indexes if i is not DUE]
     ses_arn = "arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}"
 
@@ -112,7 +147,10 @@ def test_the_api_writes_events_and_reads_views_but_never_the_due_index(prod: Syn
         | _on(READ | WRITE, "{events.Arn}")
         # The CSV import's batches, on the events table alone.
         | _on({"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"}, "{events.Arn}")
-        | _on(READ, "{views.Arn}", *tenant_indexes)
+        # Queries read the views; DELETE /contacts/{id} projects the erased contact at once,
+        # and the tenant dashboard reads its shards' and sharing members' dashboards in batches.
+        | _on(PROJECTING, "{views.Arn}")
+        | _on(READ, *tenant_indexes)
         | _on({"dynamodb:UpdateItem", "dynamodb:GetItem"}, "{limits.Arn}")
         # The link that confirms a new reminder address, sent as the sender only.
         | _on(
@@ -131,9 +169,70 @@ def test_the_api_writes_events_and_reads_views_but_never_the_due_index(prod: Syn
     )
 
 
-def test_the_authorizer_may_only_write_its_logs(prod: Synthesized) -> None:
-    # ...and its traces.
-    assert _grants(prod, "JwtAuth") == _on(LOGS, "{log:jwt_auth.Arn}") | TRACES
+def test_the_authorizer_may_only_read_and_register_members(prod: Synthesized) -> None:
+    # It parses whatever callers send: a member record's GetItem and first-sight PutItem, on
+    # the tenancy partitions alone, so it can never read or overwrite a contact's events.
+    assert _grants(prod, "JwtAuth") == (
+        _on(LOGS, "{log:jwt_auth.Arn}")
+        | _on({"dynamodb:GetItem", "dynamodb:PutItem"}, TENANCY_ONLY)
+        | TRACES
+    )
+
+
+def test_pre_sign_up_may_only_read_an_invitation_and_the_key_that_signs_its_link(
+    prod: Synthesized,
+) -> None:
+    assert _grants(prod, "CognitoPreSignUp") == (
+        _on(LOGS, "{log:cognito_pre_sign_up.Arn}")
+        | _on({"dynamodb:GetItem"}, TENANCY_ONLY)
+        | _on({"secretsmanager:GetSecretValue"}, "{secret:unsubscribe-signing-key}")
+        | BATCH_SECRETS
+        | TRACES
+    )
+
+
+def test_post_confirmation_records_the_member_and_sets_tenant_and_group_on_this_pool_only(
+    prod: Synthesized,
+) -> None:
+    assert _grants(prod, "CognitoPostConfirmation") == (
+        _on(LOGS, "{log:cognito_post_confirmation.Arn}")
+        # The invitation marked used and the member recorded, in one transaction.
+        | _on({"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, TENANCY_ONLY)
+        | _on({"secretsmanager:GetSecretValue"}, "{secret:unsubscribe-signing-key}")
+        | BATCH_SECRETS
+        | _on(
+            {"cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminAddUserToGroup"},
+            "{user-pool.Arn}",
+        )
+        | TRACES
+    )
+
+
+def test_only_post_confirmation_has_a_policy_apart_and_it_names_only_the_pool(
+    prod: Synthesized,
+) -> None:
+    # Apart because the pool names the function as its trigger: in the role it would be a cycle.
+    (policy,) = [resource["Properties"] for resource in prod.resources("AWS::IAM::Policy").values()]
+
+    assert policy["Roles"] == [{"Ref": "CognitoPostConfirmationRole"}]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Resource"] == {"Fn::GetAtt": ["UsersPoolBFC35D3B", "Arn"]}
+
+
+def test_the_erasure_job_erases_as_the_api_does_and_reprojects_as_the_projector_does(
+    prod: Synthesized,
+) -> None:
+    assert _grants(prod, "EraseOffboarded") == (
+        _on(LOGS, "{log:erase_offboarded.Arn}")
+        # Its due index (one Query), the members' contacts redacted, deleted and marked erased.
+        | _on(
+            READ | {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
+            "{events.Arn}",
+        )
+        | _on(PROJECTING, "{views.Arn}")
+        # No SES, no secret: the member's export was sent when they were removed.
+        | TRACES
+    )
 
 
 def test_the_projector_reads_the_stream_and_events_and_writes_views(prod: Synthesized) -> None:
@@ -145,7 +244,7 @@ def test_the_projector_reads_the_stream_and_events_and_writes_views(prod: Synthe
         )
         | _on({"dynamodb:ListStreams"}, "*")
         | _on(READ, "{events.Arn}")
-        | _on(READ | WRITE, "{views.Arn}")
+        | _on(PROJECTING, "{views.Arn}")
         | _on({"sqs:SendMessage"}, "{queue:projector-failures.Arn}")
         | TRACES
     )

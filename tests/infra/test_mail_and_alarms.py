@@ -80,6 +80,16 @@ def _alarm(synth: Synthesized, name: str) -> dict[str, Any]:
         ("projector-iterator-age", "AWS/Lambda", "IteratorAge", PROJECTOR, 60_000),
         ("sweep-errors", "AWS/Lambda", "Errors", "rapport-prod-send_reminders", 1),
         ("inbound-errors", "AWS/Lambda", "Errors", RECEIVER, 1),
+        # PreSignUp says no by failing: a refused invitation is one error, so it takes five.
+        ("pre-sign-up-errors", "AWS/Lambda", "Errors", "rapport-prod-cognito_pre_sign_up", 5),
+        (
+            "post-confirmation-errors",
+            "AWS/Lambda",
+            "Errors",
+            "rapport-prod-cognito_post_confirmation",
+            1,
+        ),
+        ("erasure-errors", "AWS/Lambda", "Errors", "rapport-prod-erase_offboarded", 1),
         ("ses-bounce-rate", "AWS/SES", "Reputation.BounceRate", None, 0.04),
         ("ses-complaint-rate", "AWS/SES", "Reputation.ComplaintRate", None, 0.0008),
         # Rapport's own (EMF), each emitted by its path in tests/operations/test_alarm_metrics.py
@@ -126,8 +136,8 @@ def test_the_api_s_5xx_rate_over_five_percent_raises_an_alarm(prod: Synthesized)
     assert api["Name"] == "rapport-prod-api"
 
 
-def test_there_are_twelve_alarms(prod: Synthesized) -> None:
-    assert len(prod.resources("AWS::CloudWatch::Alarm")) == 12
+def test_there_are_fifteen_alarms(prod: Synthesized) -> None:
+    assert len(prod.resources("AWS::CloudWatch::Alarm")) == 15
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
-"""The projector reads the events table's stream safely; the sweep runs every 15 minutes."""
+"""The projector reads the events table's stream safely; the sweep runs every 15 minutes, the
+erasure of removed members every hour."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .synth import Synthesized
+from .synth import FUNCTIONS, Synthesized
 
 
 def _logical_id(synth: Synthesized, resource_type: str, **properties: Any) -> str:
@@ -81,18 +82,20 @@ def test_the_reminder_sweep_is_scheduled_every_fifteen_minutes(prod: Synthesized
     assert [event["Properties"]["Schedule"] for event in events.values()] == ["rate(15 minutes)"]
 
 
+def test_removed_members_data_is_erased_by_a_job_that_runs_every_hour(prod: Synthesized) -> None:
+    # Erasure is due 30 days after a removal; an hour late is within the promise.
+    events = prod.resource("EraseOffboarded")["Properties"]["Events"]
+
+    assert [event["Type"] for event in events.values()] == ["Schedule"]
+    assert [event["Properties"]["Schedule"] for event in events.values()] == ["rate(1 hour)"]
+
+
 def test_every_function_logs_to_a_group_the_stack_owns_with_a_retention(
     prod: Synthesized, dev: Synthesized
 ) -> None:
     for synth, days in ((prod, 90), (dev, 14)):
-        for function in (
-            "APIHandler",
-            "JwtAuth",
-            "ProjectEvents",
-            "SendReminders",
-            "ReceiveEmail",
-            "InboundActivator9D547BB6",  # the custom resource activating the rule set
-        ):
+        # ...and the custom resource activating the inbound rule set.
+        for function in (*FUNCTIONS, "InboundActivator9D547BB6"):
             props = synth.resource(function)["Properties"]
             group = synth.resource(props["LoggingConfig"]["LogGroup"]["Ref"])["Properties"]
             assert group["LogGroupName"] == f"/aws/lambda/{props['FunctionName']}"

@@ -11,12 +11,17 @@ from pathlib import Path
 import pytest
 
 from .conftest import INFRA_DIR, _synthesize_from
+from .synth import FUNCTIONS, Synthesized
 
 if str(INFRA_DIR) not in sys.path:
     sys.path.append(str(INFRA_DIR))
 from rapport_infra.lean_package import is_dev_only
 
 REPO = Path(__file__).resolve().parents[2]
+# A removed member's access ends within 5 minutes deployed (API.md): the gateway caches the
+# authorizer's answer this long at most, and the authorizer its membership check a minute.
+MEMBERSHIP_CACHE_SECONDS = 60
+ACCESS_ENDS_WITHIN_SECONDS = 300
 
 
 @pytest.fixture(scope="module")
@@ -34,22 +39,31 @@ def real_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return source
 
 
-def test_the_real_app_synthesizes_with_its_five_functions(real_app: Path) -> None:
-    synth = _synthesize_from(real_app, "prod", real_app.parent)
+@pytest.fixture(scope="module")
+def real_synth(real_app: Path) -> Synthesized:
+    """The stack around the real app (which also writes its package to chalice.out/)."""
+    return _synthesize_from(real_app, "prod", real_app.parent)
 
-    functions = set(synth.resources("AWS::Serverless::Function"))
 
-    assert functions == {
-        "APIHandler",
-        "JwtAuth",
-        "ProjectEvents",
-        "SendReminders",
-        "ReceiveEmail",
-    }
+def test_the_real_app_synthesizes_with_its_eight_functions(real_synth: Synthesized) -> None:
+    functions = set(real_synth.resources("AWS::Serverless::Function"))
+
+    assert functions == set(FUNCTIONS)
+
+
+def test_the_gateway_caches_the_real_authorizers_answers_short_enough_for_offboarding(
+    real_synth: Synthesized,
+) -> None:
+    (authorizer,) = real_synth.resource("RestAPI")["Properties"]["DefinitionBody"][
+        "securityDefinitions"
+    ].values()
+    ttl = authorizer["x-amazon-apigateway-authorizer"]["authorizerResultTtlInSeconds"]
+
+    assert ttl + MEMBERSHIP_CACHE_SECONDS <= ACCESS_ENDS_WITHIN_SECONDS
 
 
 def test_its_package_holds_the_page_the_templates_and_the_runtime_requirements(
-    real_app: Path,
+    real_app: Path, real_synth: Synthesized
 ) -> None:
     (package,) = real_app.parent.glob("chalice.out/*/deployment.zip")
 
@@ -82,7 +96,7 @@ def _imports(source: str, *, top_level_only: bool) -> set[str]:
 
 
 def test_its_package_leaves_the_dev_stack_cli_pump_and_fakes_out_and_nothing_imports_moto(
-    real_app: Path, capsys: pytest.CaptureFixture[str]
+    real_app: Path, real_synth: Synthesized, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (package,) = real_app.parent.glob("chalice.out/*/deployment.zip")
     archive = zipfile.ZipFile(package)

@@ -8,9 +8,8 @@ import pytest
 
 from chalicelib.settings import SECRET_FIELDS
 
-from .synth import Synthesized
+from .synth import FUNCTIONS, Synthesized
 
-FUNCTIONS = ("APIHandler", "JwtAuth", "ProjectEvents", "SendReminders", "ReceiveEmail")
 SECRETS = {
     "rapport/prod/unsubscribe-signing-key": "UNSUBSCRIBE_SECRET_ARN",
     "rapport/prod/cursor-signing-key": "CURSOR_SECRET_ARN",
@@ -45,8 +44,15 @@ def test_each_signing_key_is_generated_and_named_by_arn_where_it_is_used(
 ) -> None:
     secrets = _secret_ids(prod)
     users = {
-        # ReceiveEmail: the reply, undo and log addresses and links are signed with it.
-        "UNSUBSCRIBE_SECRET_ARN": {"APIHandler", "SendReminders", "ReceiveEmail"},
+        # ReceiveEmail: the reply, undo and log addresses and links are signed with it; the
+        # sign-up triggers: invitation links are.
+        "UNSUBSCRIBE_SECRET_ARN": {
+            "APIHandler",
+            "SendReminders",
+            "ReceiveEmail",
+            "CognitoPreSignUp",
+            "CognitoPostConfirmation",
+        },
         "CURSOR_SECRET_ARN": {"APIHandler"},
         "WEBHOOK_SECRETS_KEY_ARN": {"APIHandler"},
     }

@@ -21,7 +21,9 @@ INBOUND_BUCKET = os.environ.get("INBOUND_BUCKET", "rapport-local-inbound")
 INBOUND_PREFIX = "inbound/"
 
 
-@app.authorizer()
+# As the real app: the gateway caches an answer 240 s, the authorizer its membership check 60 s,
+# so a removed member's access ends within 5 minutes.
+@app.authorizer(ttl_seconds=240)
 def jwt_auth(auth_request: Any) -> AuthResponse:
     return AuthResponse(routes=[], principal_id="nobody")
 
@@ -48,4 +50,21 @@ def send_reminders(event: Any) -> None:
 
 @app.on_s3_event(bucket=INBOUND_BUCKET, events=["s3:ObjectCreated:*"], prefix=INBOUND_PREFIX)
 def receive_email(event: S3Event) -> None:
+    return None
+
+
+# Cognito's triggers: `chalice package` makes them plain functions; the stack wires them to the
+# user pool (rapport_infra/auth.py).
+@app.lambda_function(name="cognito_pre_sign_up")
+def cognito_pre_sign_up(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return event
+
+
+@app.lambda_function(name="cognito_post_confirmation")
+def cognito_post_confirmation(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return event
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def erase_offboarded(event: Any) -> None:
     return None

@@ -1,0 +1,1 @@
+"""Tenants that run themselves: roles, invitations, members and their consent (pure)."""
