@@ -355,10 +355,13 @@ def send_reminders(event: object) -> None:
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def erase_offboarded(event: object) -> None:
-    """Removed members' data, 30 days after their removal."""
+    """Removed members' exports that could not leave at their removal, and their data, 30
+    days after it."""
     from chalicelib.bootstrap import services
 
-    services().offboarding.erase_due()
+    offboarding = services().offboarding
+    offboarding.send_pending_exports()
+    offboarding.erase_due()
 
 
 @app.lambda_function(name="cognito_pre_sign_up")

@@ -435,7 +435,12 @@ class Services:
         secrets = self.link_secrets
         links = SnoozeLinks(secrets, self.settings.app_base_url) if secrets is not None else None
         return EmailSnoozes(
-            links, self.commands, self.event_store, self.settings_repository, self.clock
+            links,
+            self.commands,
+            self.event_store,
+            self.settings_repository,
+            self.clock,
+            membership_ended=self.membership.ended,
         )
 
     @cached_property
@@ -454,6 +459,7 @@ class Services:
             (lambda owner: addresses.log_address(owner.tenant_id, owner.user_id))
             if addresses is not None
             else None,
+            ended=self.membership.ended,
         )
 
     @cached_property
@@ -479,7 +485,13 @@ class Services:
         """The undo links of Rapport's answers to emails, recorded through the commands."""
         from chalicelib.service.email_undos import EmailUndos
 
-        return EmailUndos(self.undo_links, self.commands, self.event_store, self.clock)
+        return EmailUndos(
+            self.undo_links,
+            self.commands,
+            self.event_store,
+            self.clock,
+            membership_ended=self.membership.ended,
+        )
 
     @cached_property
     def inbound_mail(self) -> InboundMail:
@@ -505,6 +517,7 @@ class Services:
             app_base_url=self.settings.app_base_url,
             require_ses_verdicts=self.settings.inbound_require_ses_verdicts,
             stored_mail=self.adapters.stored_mail if self.settings.inbound_bucket else None,
+            membership_ended=self.membership.ended,
         )
 
     @cached_property
@@ -590,6 +603,7 @@ class Services:
             views=self.view_store,
             # Uncached: reminders must stop now, and the erasure must read what is saved.
             settings=self.adapters.settings_store,
+            integrations=self.adapters.integrations_store,
             membership=self.membership,
             clock=self.clock,
         )

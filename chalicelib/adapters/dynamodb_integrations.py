@@ -81,6 +81,9 @@ class DynamoDBIntegrations:
     def set_calendar(self, tenant_id: str, user_id: str, nonce: str, digest: str) -> None:
         self._update(tenant_id, user_id, {"calendar_nonce": nonce, "calendar_hash": digest})
 
+    def delete(self, tenant_id: str, user_id: str) -> None:
+        self._client.delete_item(TableName=self._table, Key=_key(tenant_id, user_id))
+
     def _update(self, tenant_id: str, user_id: str, values: dict[str, str]) -> None:
         names = {f"#a{i}": name for i, name in enumerate(values)}
         placeholders = {f":v{i}": {"S": value} for i, value in enumerate(values.values())}

@@ -4,7 +4,9 @@
 are each one Query of its own partition, and a member's record one GetItem (the authorizer's
 check). The projector's doorbells and the replays ignore these sort keys. Removed members wait
 in `ERASURES` / `{erase_at}#{tenant}#{user}` (ids and a date only): the erasure job's due
-index, the one read here not on a tenant's key, like the reminder sweep's.
+index, the one read here not on a tenant's key, like the reminder sweep's; those whose export
+has not left yet also in `EXPORTS` / `{removed_at}#{tenant}#{user}`, which the same job reads
+to send it again.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from chalicelib.dynamo.errors import is_condition_failure
 from chalicelib.dynamo.pages import query_items
 from chalicelib.retry import RetryPolicy
 from chalicelib.tenancy.model import (
+    EXPORT_CLAIM_LAPSES,
     DueErasure,
     Invite,
     InviteStatus,
     Member,
     MemberStatus,
+    PendingExport,
     invite_key,
 )
 from chalicelib.tenancy.port import InviteTakenError
@@ -35,6 +39,7 @@ from chalicelib.timefmt import iso_exact, parse_iso, sortable
 INVITE_PREFIX = "INVITE#"
 MEMBER_PREFIX = "MEMBER#"
 ERASURES_PK = "ERASURES"
+EXPORTS_PK = "EXPORTS"
 _BATCH_WRITE = 25
 # Used and revoked invitations linger a month past their expiry (what the cohort view says
 # about them), then DynamoDB's TTL removes them with the address they name.
@@ -93,6 +98,8 @@ def _member_item(member: Member) -> dict[str, Any]:
     for name, moment in (("removed_at", member.removed_at), ("erase_at", member.erase_at)):
         if moment is not None:
             item[name] = {"S": iso_exact(moment)}
+    if member.export_pending:
+        item["export_pending"] = {"BOOL": True}
     return item
 
 
@@ -110,7 +117,13 @@ def _member(item: dict[str, Any]) -> Member:
         status=MemberStatus(item["status"]["S"]),
         removed_at=moment("removed_at"),
         erase_at=moment("erase_at"),
+        export_pending=item.get("export_pending", {}).get("BOOL", False),
     )
+
+
+def _pending_key(tenant_id: str, user_id: str, removed_at: datetime) -> dict[str, Any]:
+    sort_key = f"{sortable(removed_at)}#{tenant_id}#{user_id}"
+    return {"PK": {"S": EXPORTS_PK}, "SK": {"S": sort_key}}
 
 
 def _due_key(due: DueErasure) -> dict[str, Any]:
@@ -290,13 +303,80 @@ class DynamoDBTenancyStore:
                 },
             }
         }
+        writes = [record, scheduled]
+        if removed.export_pending and removed.removed_at is not None:
+            pending = {
+                **_pending_key(removed.tenant_id, removed.user_id, removed.removed_at),
+                "tenant_id": {"S": removed.tenant_id},
+                "user_id": {"S": removed.user_id},
+                "removed_at": {"S": iso_exact(removed.removed_at)},
+            }
+            writes.append({"Put": {"TableName": self._table, "Item": pending}})
         try:
-            self._client.transact_write_items(TransactItems=[record, scheduled])
+            self._client.transact_write_items(TransactItems=writes)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
                 return False
             raise
         return True
+
+    def claim_export(self, member: Member, now: datetime) -> bool:
+        """One conditional update: the export is pending and nobody's claim is running."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_key(member.tenant_id, MEMBER_PREFIX + member.user_id),
+                UpdateExpression="SET export_claim_lapses = :lapses",
+                ConditionExpression="#status = :removed AND export_pending = :yes AND "
+                "(attribute_not_exists(export_claim_lapses) OR export_claim_lapses <= :now)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":removed": {"S": MemberStatus.REMOVED.value},
+                    ":yes": {"BOOL": True},
+                    ":now": {"S": sortable(now)},
+                    ":lapses": {"S": sortable(now + EXPORT_CLAIM_LAPSES)},
+                },
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def finish_export(self, member: Member, *, sent: bool) -> None:
+        ended = "export_pending, export_claim_lapses" if sent else "export_claim_lapses"
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_key(member.tenant_id, MEMBER_PREFIX + member.user_id),
+                UpdateExpression=f"REMOVE {ended}",
+                # Never creates a record (an erasure may have come in between).
+                ConditionExpression="attribute_exists(PK)",
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+        if sent and member.removed_at is not None:
+            self._client.delete_item(
+                TableName=self._table,
+                Key=_pending_key(member.tenant_id, member.user_id, member.removed_at),
+            )
+
+    def pending_exports(self, limit: int) -> list[PendingExport]:
+        found = query_items(
+            self._client,
+            limit=limit,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": EXPORTS_PK}},
+            ConsistentRead=True,
+        )
+        return [
+            PendingExport(
+                item["tenant_id"]["S"], item["user_id"]["S"], parse_iso(item["removed_at"]["S"])
+            )
+            for item in found
+        ]
 
     def due_erasures(self, now: datetime, limit: int) -> list[DueErasure]:
         found = query_items(
@@ -325,12 +405,17 @@ class DynamoDBTenancyStore:
                 TableName=self._table,
                 Key=_key(due.tenant_id, INVITE_PREFIX + invite_key(found.email)),
             )
+        if found is not None and found.removed_at is not None:
+            self._client.delete_item(
+                TableName=self._table,
+                Key=_pending_key(due.tenant_id, due.user_id, found.removed_at),
+            )
         if found is not None:
             self._client.update_item(
                 TableName=self._table,
                 Key=_key(due.tenant_id, MEMBER_PREFIX + due.user_id),
                 UpdateExpression="SET #status = :erased, email = :none, #roles = :no_roles "
-                "REMOVE removed_at",
+                "REMOVE removed_at, export_pending, export_claim_lapses",
                 ExpressionAttributeNames={"#status": "status", "#roles": "roles"},
                 ExpressionAttributeValues={
                     ":erased": {"S": MemberStatus.ERASED.value},

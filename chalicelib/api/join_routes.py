@@ -21,7 +21,8 @@ from chalicelib.api.request import ApiRequest
 from chalicelib.api.responses import ApiResponse
 from chalicelib.auth.minting import mint_token
 from chalicelib.clock import Clock
-from chalicelib.service.invitations import Invitations, InviteRefusedError
+from chalicelib.service.invitations import Invitations
+from chalicelib.service.tenancy_errors import InviteRefusedError
 from chalicelib.settings import Settings
 from chalicelib.timefmt import iso
 from chalicelib.web_assets import PAGE_CSP

@@ -106,7 +106,16 @@ def tenancy_paths() -> Schema:
                     "403": p.error("`forbidden`: only admins remove members"),
                     "404": p.error("`not_found`: no member of your tenant has this id"),
                     "409": p.error("`cannot_remove_self`: an admin cannot remove themselves"),
-                    "503": _MAIL,
+                    "503": p.error(
+                        "`mail_unavailable`: the member is removed, but the export could not "
+                        "leave now; it is sent within the hour, or by this DELETE repeated "
+                        "after `Retry-After` seconds",
+                        {
+                            "Retry-After": p.header(
+                                "Seconds to wait", required=False, pattern="^[0-9]+$"
+                            )
+                        },
+                    ),
                 },
                 parameters=(_USER_ID,),
             )

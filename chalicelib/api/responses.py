@@ -10,20 +10,18 @@ from typing import Any
 from chalicelib.api.errors import ApiError, not_found
 from chalicelib.auth.identity import AuthError
 from chalicelib.domain.errors import StepNotAllowedError, UnknownEventTypeError
-from chalicelib.service.cohort import MemberRemovedError
 from chalicelib.service.errors import (
     ContactNotFoundError,
     IdempotencyKeyReusedError,
     VersionMismatchError,
     WriteConflictError,
 )
-from chalicelib.service.invitations import (
+from chalicelib.service.tenancy_errors import (
     ForbiddenError,
     InviteNotFoundError,
     InvitesNotConfiguredError,
-)
-from chalicelib.service.offboarding import (
     MemberNotFoundError,
+    MemberRemovedError,
     RemovingSelfError,
 )
 

@@ -19,8 +19,9 @@ from chalicelib.api.validation import validate_body
 from chalicelib.auth.identity import is_valid_id
 from chalicelib.clock import Clock
 from chalicelib.service.cohort import Cohort
-from chalicelib.service.invitations import Invitations, InviteNotSentError
-from chalicelib.service.offboarding import ExportNotSentError, Offboarding
+from chalicelib.service.invitations import Invitations
+from chalicelib.service.offboarding import Offboarding
+from chalicelib.service.tenancy_errors import ExportNotSentError, InviteNotSentError
 from chalicelib.tenancy.model import Invite
 from chalicelib.timefmt import iso
 
@@ -84,7 +85,8 @@ def remove_member(request: ApiRequest, *, offboarding: Offboarding, clock: Clock
         raise ApiError(
             503,
             "mail_unavailable",
-            "the member's export could not be emailed now; nothing changed, try again",
+            "the member is removed, but their export could not be emailed now: it is sent "
+            "within the hour, or when you repeat the DELETE",
             headers=_MAIL_RETRY_AFTER,
         ) from None
     return ApiResponse(204)

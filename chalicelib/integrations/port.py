@@ -43,6 +43,11 @@ class IntegrationsStore(Protocol):
         """Replaces the calendar feed's secret of an existing record (rotation)."""
         ...
 
+    def delete(self, tenant_id: str, user_id: str) -> None:
+        """Drops the record, if any (an offboarded member's erasure): their hook id, sealed
+        secrets and feed secret go with it. Idempotent."""
+        ...
+
 
 class InMemoryIntegrations:
     """Records in a dict (unit tests, the bench)."""
@@ -72,3 +77,7 @@ class InMemoryIntegrations:
             self._items[(tenant_id, user_id)] = replace(
                 record, calendar_nonce=nonce, calendar_hash=digest
             )
+
+    def delete(self, tenant_id: str, user_id: str) -> None:
+        with self._lock:
+            self._items.pop((tenant_id, user_id), None)

@@ -59,8 +59,13 @@ class SecretBox:
     def open(self, sealed: str, *, tenant_id: str, user_id: str, provider: str) -> str:
         if not sealed.startswith(_PREFIX):
             raise SecretBoxError("unknown sealed-secret format")
+        encoded = sealed[len(_PREFIX) :]
         try:
-            raw = base64.urlsafe_b64decode(sealed[len(_PREFIX) :])
+            raw = base64.urlsafe_b64decode(encoded)
+            # Only the canonical spelling opens: base64's unused low bits would otherwise give one
+            # sealed value several spellings, as the owner tokens and inbound addresses refuse too.
+            if base64.urlsafe_b64encode(raw).decode() != encoded:
+                raise ValueError("not the canonical encoding")
             plain = self._aead.decrypt(
                 raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(tenant_id, user_id, provider)
             )

@@ -22,7 +22,7 @@ gets no answer, so a forger learns nothing and no mail loop can start.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
@@ -146,6 +146,7 @@ class InboundMail:
         app_base_url: str,
         require_ses_verdicts: bool,
         stored_mail: StoredMail | None = None,
+        membership_ended: Callable[[str, str], bool] | None = None,
     ) -> None:
         self._addresses = addresses
         self._sent_mails = sent_mails
@@ -160,6 +161,9 @@ class InboundMail:
         self._base_url = app_base_url.rstrip("/")
         self._require_verdicts = require_ses_verdicts
         self._stored_mail = stored_mail
+        # Whether the address's user was removed from their tenant: their addresses end with
+        # the membership, as their tokens do (None: not checked, unit tests of this class).
+        self._membership_ended = membership_ended
 
     def receive_stored(self, bucket: str, key: str) -> Received:
         """A message SES stored in S3 (the `on_s3_event` Lambda)."""
@@ -190,6 +194,10 @@ class InboundMail:
         if machine is not None:
             raise _DroppedError(f"automatic: {machine}")
         address, address_text = self._our_address(message, envelope_recipients)
+        if self._membership_ended is not None and self._membership_ended(
+            address.tenant_id, address.user_id
+        ):
+            raise _DroppedError("membership ended")
         settings = self._owner_settings(address, message)
         if self._require_verdicts and not message.auth.passed():
             raise _DroppedError("unauthenticated: SES's SPF or DKIM verdict is not PASS")

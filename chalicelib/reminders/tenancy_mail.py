@@ -9,8 +9,8 @@ from typing import Any
 from chalicelib.clock import Clock
 from chalicelib.reminders.mailer import Mailer, MailError
 from chalicelib.reminders.render import render_export, render_invite
-from chalicelib.service.invitations import InviteNotSentError, expires_in_days
-from chalicelib.service.offboarding import ExportNotSentError
+from chalicelib.service.invitations import expires_in_days
+from chalicelib.service.tenancy_errors import ExportNotSentError, InviteNotSentError
 from chalicelib.tenancy.model import Invite, Member
 
 
@@ -41,7 +41,9 @@ class ExportMail:
 
     def send(self, member: Member, export: dict[str, Any]) -> None:
         """`member` as removed: its `erase_at` is the day the email names."""
-        erase_on = f"{member.erase_at:%-d %B %Y}" if member.erase_at else "in 30 days"
+        if member.erase_at is None:
+            raise ValueError("an export goes to a removed member, who has an erase_at")
+        erase_on = f"{member.erase_at:%-d %B %Y}"
         rendered = render_export(
             address=member.email,
             tenant=member.tenant_id,

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from chalicelib.service.invitations import Invitations, InviteRefusedError, Joining
+from chalicelib.service.invitations import Invitations, Joining
+from chalicelib.service.tenancy_errors import InviteRefusedError
 from chalicelib.tenancy.model import Member
 from chalicelib.tenancy.port import TenancyStore
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from chalicelib.auth.identity import STUDENT_ROLE, Identity
 from chalicelib.clock import Clock
-from chalicelib.service.invitations import ForbiddenError
+from chalicelib.service.tenancy_errors import ForbiddenError, MemberRemovedError
 from chalicelib.tenancy.model import Member
 from chalicelib.tenancy.port import TenancyStore
 from chalicelib.timefmt import iso
@@ -29,10 +29,6 @@ class CohortReads(Protocol):
     def tenant_dashboard(self, tenant_id: str, sharing: Sequence[str]) -> dict[str, Any]:
         """Counts over everyone; due actions and interviews of the `sharing` users only."""
         ...
-
-
-class MemberRemovedError(Exception):
-    """The caller was removed from the tenant (their token outlived the gateway's cache)."""
 
 
 class Cohort:

@@ -15,6 +15,7 @@ other gets its result (`service/idempotency.py`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -32,7 +33,7 @@ from chalicelib.service.commands import ContactCommands
 from chalicelib.service.errors import ContactNotFoundError, VersionMismatchError
 from chalicelib.service.history import state_of
 from chalicelib.service.idempotency import IdempotencyRequest
-from chalicelib.service.snooze_links import PATH, SnoozeLink, SnoozeLinks
+from chalicelib.service.snooze_links import PATH, SnoozeLink, SnoozeLinkError, SnoozeLinks
 from chalicelib.service.user_settings_port import SettingsRepository
 
 SNOOZE_FOR = timedelta(days=3)
@@ -97,12 +98,16 @@ class EmailSnoozes:
         store: EventStore,
         settings: SettingsRepository,
         clock: Clock,
+        *,
+        membership_ended: Callable[[str, str], bool] | None = None,
     ) -> None:
         self._links = links
         self._commands = commands
         self._store = store
         self._settings = settings
         self._clock = clock
+        # A removed member's links end with their membership (None: not checked).
+        self._membership_ended = membership_ended
 
     def check(self, token: str) -> SnoozeCheck:
         """What a POST of this link would do now; writes nothing. Raises `SnoozeLinkError`,
@@ -140,7 +145,12 @@ class EmailSnoozes:
     def _read(self, token: str) -> SnoozeLink:
         if self._links is None:
             raise SnoozeLinksNotConfiguredError("no unsubscribe secret is configured")
-        return self._links.read(token, self._clock.now())
+        link = self._links.read(token, self._clock.now())
+        if self._membership_ended is not None and self._membership_ended(
+            link.tenant_id, link.user_id
+        ):
+            raise SnoozeLinkError("the link's user is no longer a member")
+        return link
 
     def _check(self, link: SnoozeLink, now: datetime) -> SnoozeCheck:
         state = state_of(

@@ -12,6 +12,7 @@ step retracted already.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -24,7 +25,7 @@ from chalicelib.service.email_snoozes import LinkHolder
 from chalicelib.service.errors import ContactNotFoundError, VersionMismatchError
 from chalicelib.service.history import state_of
 from chalicelib.service.idempotency import IdempotencyRequest
-from chalicelib.service.undo_links import PATH, UndoLink, UndoLinks
+from chalicelib.service.undo_links import PATH, UndoLink, UndoLinkError, UndoLinks
 
 _KEY_PREFIX = "undo-link."
 REASON = "undone from Rapport's email"
@@ -63,11 +64,15 @@ class EmailUndos:
         commands: ContactCommands,
         store: EventStore,
         clock: Clock,
+        *,
+        membership_ended: Callable[[str, str], bool] | None = None,
     ) -> None:
         self._links = links
         self._commands = commands
         self._store = store
         self._clock = clock
+        # A removed member's links end with their membership (None: not checked).
+        self._membership_ended = membership_ended
 
     def check(self, token: str) -> UndoCheck:
         """What a POST of this link would do now; writes nothing. Raises `UndoLinkError`,
@@ -98,7 +103,12 @@ class EmailUndos:
     def _read(self, token: str) -> UndoLink:
         if self._links is None:
             raise UndoLinksNotConfiguredError("no unsubscribe secret is configured")
-        return self._links.read(token, self._clock.now())
+        link = self._links.read(token, self._clock.now())
+        if self._membership_ended is not None and self._membership_ended(
+            link.tenant_id, link.user_id
+        ):
+            raise UndoLinkError("the link's user is no longer a member")
+        return link
 
     def _check(self, link: UndoLink) -> UndoCheck:
         events = self._store.load(StreamId(link.tenant_id, link.contact_id)).events

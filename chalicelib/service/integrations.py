@@ -42,6 +42,8 @@ class IntegrationsService:
         calendar_key: bytes,
         base_url: str,
         log_address: Callable[[Owner], str] | None = None,
+        *,
+        ended: Callable[[str, str], bool] | None = None,
     ) -> None:
         self._store = store
         self._box = box
@@ -49,6 +51,9 @@ class IntegrationsService:
         self._base_url = base_url.rstrip("/")
         # The Bcc logging address (the email interface); None without an inbound domain.
         self._log_address = log_address
+        # Whether a user was removed from their tenant (`Membership.ended`): their URLs end
+        # with their membership. None: no membership is checked (unit tests of this service).
+        self._ended = ended
 
     def overview(self, tenant_id: str, user_id: str) -> dict[str, Any]:
         """What `GET /me/integrations` answers (and every change to them)."""
@@ -88,6 +93,8 @@ class IntegrationsService:
         record = self._store.get(token.owner.tenant_id, token.owner.user_id)
         if record is None or not hmac.compare_digest(record.hook_id, str(token)):
             return None
+        if self._removed(token.owner):
+            return None
         sealed = record.sealed_secrets.get(provider)
         if sealed is None:
             return HookOwner(token.owner, None)
@@ -115,7 +122,13 @@ class IntegrationsService:
         if record is None:
             return None
         given = hashlib.sha256(str(token).encode()).hexdigest()
-        return token.owner if hmac.compare_digest(given, record.calendar_hash) else None
+        if not hmac.compare_digest(given, record.calendar_hash) or self._removed(token.owner):
+            return None
+        return token.owner
+
+    def _removed(self, owner: Owner) -> bool:
+        # Asked only of a genuine URL, so a forged one costs no membership read.
+        return self._ended is not None and self._ended(owner.tenant_id, owner.user_id)
 
     def _record(self, owner: Owner) -> IntegrationsRecord:
         saved = self._store.get(owner.tenant_id, owner.user_id)

@@ -17,7 +17,12 @@ from typing import Protocol
 
 from chalicelib.auth.identity import Identity
 from chalicelib.clock import Clock
-from chalicelib.service.errors import ServiceError
+from chalicelib.service.tenancy_errors import (
+    ForbiddenError,
+    InviteNotFoundError,
+    InviteRefusedError,
+    InvitesNotConfiguredError,
+)
 from chalicelib.tenancy.links import (
     InviteLink,
     InviteLinkError,
@@ -34,31 +39,6 @@ from chalicelib.tenancy.model import (
 )
 from chalicelib.tenancy.port import InviteTakenError, TenancyStore
 from chalicelib.tenancy.roles import Role, granted_roles, invitable_roles
-
-
-class ForbiddenError(ServiceError):
-    """The caller's roles do not allow this (a 403)."""
-
-
-class InviteNotFoundError(ServiceError):
-    """No pending invitation of the caller's tenant has this id."""
-
-
-class InviteRefusedError(ServiceError):
-    """The link lets nobody join; `reason` says why, in words for the person holding it."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class InvitesNotConfiguredError(ServiceError):
-    """The stage has no link secret, so no invitation link can be made or read."""
-
-
-class InviteNotSentError(ServiceError):
-    """An invitation email could not leave now (the invitations are saved: inviting the same
-    addresses again replaces them and sends again)."""
 
 
 class InviteSender(Protocol):

@@ -34,16 +34,26 @@ class Membership:
 
     def admits(self, identity: Identity) -> bool:
         """Whether the caller may go on: a member, or seen now for the first time."""
-        key = (identity.tenant_id, identity.user_id)
+        return self._admitted(identity.tenant_id, identity.user_id, identity)
+
+    def ended(self, tenant_id: str, user_id: str) -> bool:
+        """Whether this user was removed: asked by the paths that carry no token but name
+        their user (webhook URLs, the calendar feed, the inbound addresses), which end with
+        the membership too. A user never seen is not registered here: nothing proves who
+        they are."""
+        return not self._admitted(tenant_id, user_id, None)
+
+    def _admitted(self, tenant_id: str, user_id: str, identity: Identity | None) -> bool:
+        key = (tenant_id, user_id)
         now = self._clock.now()
         with self._lock:
             cached = self._answers.get(key)
         if cached is not None and now - cached[1] < self._cached_for:
             return cached[0]
         member = self._store.member(*key)
-        if member is None:
+        if member is None and identity is not None:
             member = self._store.register(first_sight(identity, self._clock))
-        admitted = member.active
+        admitted = member is None or member.active
         with self._lock:
             if len(self._answers) >= MAX_CACHED:
                 for old in sorted(self._answers, key=lambda k: self._answers[k][1])[

@@ -19,6 +19,9 @@ from chalicelib.tenancy.roles import Role
 INVITE_VALID_FOR = timedelta(days=14)
 # Removed members' data is kept this long (for the export they were sent), then erased.
 ERASE_AFTER = timedelta(days=30)
+# A removed member's export is sent by the request that claimed it; a claim older than this is
+# taken to have died with its request (a timed-out Lambda), and the next DELETE sends again.
+EXPORT_CLAIM_LAPSES = timedelta(minutes=5)
 MAX_INVITES_PER_REQUEST = 200
 
 
@@ -79,6 +82,9 @@ class Member:
     status: MemberStatus = MemberStatus.ACTIVE
     removed_at: datetime | None = None
     erase_at: datetime | None = None
+    # Removed, and the export not yet emailed: the removal is saved first (only one admin's
+    # wins), then the export is sent once, under a claim (`TenancyStore.claim_export`).
+    export_pending: bool = False
 
     @property
     def active(self) -> bool:
@@ -91,7 +97,17 @@ class Member:
             sharing=False,
             removed_at=now,
             erase_at=now + ERASE_AFTER,
+            export_pending=True,
         )
+
+
+@dataclass(frozen=True)
+class PendingExport:
+    """A removed member whose export has not left yet (the erasure job retries it hourly)."""
+
+    tenant_id: str
+    user_id: str
+    removed_at: datetime
 
 
 @dataclass(frozen=True)

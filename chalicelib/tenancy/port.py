@@ -13,11 +13,13 @@ from datetime import datetime
 from typing import Protocol
 
 from chalicelib.tenancy.model import (
+    EXPORT_CLAIM_LAPSES,
     DueErasure,
     Invite,
     InviteStatus,
     Member,
     MemberStatus,
+    PendingExport,
     invite_key,
 )
 
@@ -67,6 +69,21 @@ class TenancyStore(Protocol):
         """Saves the member as removed and due for erasure, if they were active; whether so."""
         ...
 
+    def claim_export(self, member: Member, now: datetime) -> bool:
+        """Claims the sending of a removed member's pending export: true for one caller only
+        (until `EXPORT_CLAIM_LAPSES` after `now`, when an unfinished claim lapses)."""
+        ...
+
+    def finish_export(self, member: Member, *, sent: bool) -> None:
+        """Ends the claim: `sent`, the export is no longer pending; else it may be claimed at
+        once again (the mail could not leave)."""
+        ...
+
+    def pending_exports(self, limit: int) -> list[PendingExport]:
+        """Removed members whose export has not left, earliest removal first: the erasure
+        job's second due index (ids and a date only, like `due_erasures`)."""
+        ...
+
     def due_erasures(self, now: datetime, limit: int) -> list[DueErasure]:
         """Removed members whose `erase_at` has come, earliest first."""
         ...
@@ -83,6 +100,9 @@ class InMemoryTenancyStore:
     def __init__(self) -> None:
         self._invites: dict[tuple[str, str], Invite] = {}
         self._members: dict[tuple[str, str], Member] = {}
+        # When each running export claim lapses.
+        self._export_claims: dict[tuple[str, str], datetime] = {}
+        self._pending: dict[tuple[str, str], PendingExport] = {}
         self._due: dict[tuple[str, str], DueErasure] = {}
         self._lock = threading.Lock()
 
@@ -147,7 +167,37 @@ class InMemoryTenancyStore:
                 return False
             self._members[key] = removed
             self._due[key] = DueErasure(removed.tenant_id, removed.user_id, removed.erase_at)
+            if removed.export_pending and removed.removed_at is not None:
+                self._pending[key] = PendingExport(*key, removed.removed_at)
             return True
+
+    def claim_export(self, member: Member, now: datetime) -> bool:
+        with self._lock:
+            key = (member.tenant_id, member.user_id)
+            found = self._members.get(key)
+            if found is None or found.status is not MemberStatus.REMOVED:
+                return False
+            claimed = self._export_claims.get(key)
+            if not found.export_pending or (claimed is not None and claimed > now):
+                return False
+            self._export_claims[key] = now + EXPORT_CLAIM_LAPSES
+            return True
+
+    def finish_export(self, member: Member, *, sent: bool) -> None:
+        with self._lock:
+            key = (member.tenant_id, member.user_id)
+            self._export_claims.pop(key, None)
+            found = self._members.get(key)
+            if sent and found is not None:
+                self._members[key] = replace(found, export_pending=False)
+            if sent:
+                self._pending.pop(key, None)
+
+    def pending_exports(self, limit: int) -> list[PendingExport]:
+        pending = sorted(
+            self._pending.values(), key=lambda p: (p.removed_at, p.tenant_id, p.user_id)
+        )
+        return pending[:limit]
 
     def due_erasures(self, now: datetime, limit: int) -> list[DueErasure]:
         due = sorted(
@@ -163,6 +213,12 @@ class InMemoryTenancyStore:
             if found is not None:
                 self._invites.pop((due.tenant_id, invite_key(found.email)), None)
                 self._members[key] = replace(
-                    found, email="", roles=frozenset(), status=MemberStatus.ERASED
+                    found,
+                    email="",
+                    roles=frozenset(),
+                    status=MemberStatus.ERASED,
+                    export_pending=False,
                 )
+            self._export_claims.pop(key, None)
+            self._pending.pop(key, None)
             self._due.pop(key, None)

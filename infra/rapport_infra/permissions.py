@@ -183,10 +183,16 @@ def user_pool_statements(pool: cognito.IUserPool) -> list[iam.PolicyStatement]:
 
 def eraser_statements(res: Resources) -> list[iam.PolicyStatement]:
     """30 days after a member's removal: finds who is due (one Query of the erasure index, the
-    one read not on a tenant's key), erases their contacts as the API's DELETE does, marks them
-    erased, and re-projects the erased contacts into the views as the projector does. No mail
-    and no secret: the export went out at removal."""
-    return [_allow(ERASE, [res.events.table_arn]), _projecting(res)]
+    one read not on a tenant's key), erases their contacts as the API's DELETE does, deletes
+    their webhook and feed secrets (their integrations item), marks them erased, and
+    re-projects the erased contacts into the views as the projector does. Before that, it sends
+    the exports a removal could not send (their index is another Query of the events table), as
+    the sender only; no secret (an export email carries no signed link)."""
+    return [
+        _allow(ERASE, [res.events.table_arn]),
+        _projecting(res),
+        _allow(SEND_MAIL, [res.mail.identity_arn, res.mail.configuration_set_arn]),
+    ]
 
 
 def projector_statements(res: Resources) -> list[iam.PolicyStatement]:

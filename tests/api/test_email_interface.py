@@ -33,6 +33,7 @@ from tests.api.email_interface_support import (
     step_types,
     undo_paths,
 )
+from tests.api.snooze_link_support import snooze_paths_in
 from tests.inbound import messages
 from tests.reminders.sweep_support import RequestLog, World
 
@@ -424,6 +425,36 @@ def test_a_bccd_email_to_nobody_known_records_nothing(api: Api, world: World, in
     assert outcome.outcome == "answered"
     [answer] = inbox.answers()
     assert "none of the email's recipients is one of your contacts" in answer.text
+
+
+def test_mail_to_a_removed_members_addresses_records_nothing_and_gets_no_answer(
+    api: Api, world: World, inbox: Inbox
+) -> None:
+    """The reply and log addresses, and the snooze and undo links, name their user and carry
+    no token: they end with the membership, as the user's token does."""
+    ben = add_contact(api, "Ben Ortiz", email="ben.ortiz@example.com")
+    reminder = morning_reminder(world)
+    [snooze] = snooze_paths_in(reminder.text)
+    receive(world.services, reply(reminder, "done"))
+    [answer] = inbox.answers()
+    [undo] = undo_paths(answer)
+    address = log_address(api)
+    admin = api.token(tenant="acme", user="ana", roles=("admin",))
+    assert api.call("DELETE", "/tenant/members/ada", token=admin).status_code == 204
+    before = step_types(world.services, ben)
+
+    logged = receive(world.services, sent_email("ben.ortiz@example.com", "Hi Ben"), address)
+    replied = receive(world.services, reply(reminder, "archive", message_id="<later@x>"))
+    pages = [api.call("GET", snooze), api.call("GET", undo)]
+    posts = [api.call("POST", path, headers=FORM, raw=b"") for path in (snooze, undo)]
+
+    assert (logged.outcome, logged.reason) == ("dropped", "membership ended")
+    assert (replied.outcome, replied.reason) == ("dropped", "membership ended")
+    assert [page.status_code for page in pages] == [400, 400]
+    assert all("This link does not work" in page.body.decode() for page in pages)
+    assert [body_of(post)["error"]["code"] for post in posts] == ["invalid_token"] * 2
+    assert step_types(world.services, ben) == before
+    assert len(inbox.answers()) == 1  # the answer to the reply before the removal only
 
 
 def test_the_same_reply_at_another_time_of_day_is_still_the_same_message(

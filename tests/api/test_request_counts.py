@@ -387,8 +387,13 @@ def test_the_calendar_feed_costs_two_get_items_and_one_query(
     path = _integration_path(api, "calendar_feed_url")
     calls.take()
     assert api.call("GET", path).status_code == 200
-    # The integrations record, the owner's settings (for the timezone), the owner's views.
+    # The integrations record, the owner's settings (for the timezone), the owner's views; the
+    # owner's membership was checked a moment ago (their GET /me/integrations), so is cached.
     assert sorted(calls.take()) == ["GetItem", "GetItem", "Query"]
+    api.clock.advance(timedelta(seconds=61))
+    assert api.call("GET", path).status_code == 200
+    # A minute on, the membership check reads the member record once more.
+    assert sorted(calls.take()) == ["GetItem", "GetItem", "GetItem", "Query"]
 
 
 def test_a_refused_webhook_delivery_costs_one_get_item(api: Api, calls: DynamoDBCalls) -> None:
@@ -396,7 +401,7 @@ def test_a_refused_webhook_delivery_costs_one_get_item(api: Api, calls: DynamoDB
     calls.take()
     response = api.call("POST", path, headers={"Content-Type": "application/json"}, raw=b"{}")
     assert response.status_code == 401
-    assert calls.take() == ["GetItem"]
+    assert calls.take() == ["GetItem"]  # the integrations record; the membership is cached
 
 
 def test_the_route_table_above_covers_every_route_of_the_app() -> None:

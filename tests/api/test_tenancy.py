@@ -12,6 +12,9 @@ import pytest
 from chalicelib.adapters import aws
 from chalicelib.adapters.stream_pump import StreamPump
 from chalicelib.bootstrap import Services
+from chalicelib.reminders.mailer import Mailer, MailThrottledError
+from chalicelib.reminders.render import RenderedEmail
+from chalicelib.tenancy.model import Member
 from tests.api.confirmation_mail import emails_to
 from tests.api.conftest import Api, body_of
 from tests.api.tenancy_support import (
@@ -358,10 +361,7 @@ def test_sharing_on_and_off_changes_exactly_what_a_coach_sees(api: Api, pump: St
 def test_offboarding_ends_access_sends_the_export_and_erases_after_thirty_days(
     api: Api, services: Services, pump: StreamPump
 ) -> None:
-    admin = as_(api, ADMIN)
-    invite(api, admin, "lea@example.com")
-    lea = joined(api, "lea@example.com")
-    lea_id = _user_of(lea)
+    admin, lea, lea_id = _admin_and_lea(api)
     api.call("POST", "/contacts", {"name": SECRET_NAME}, token=lea)
     pump.drain()
 
@@ -396,6 +396,176 @@ def test_offboarding_ends_access_sends_the_export_and_erases_after_thirty_days(
     assert services.offboarding.erase_due() == 0  # nothing twice
     fresh = api.token(tenant="acme", user=lea_id, email="lea@example.com")
     assert api.call("GET", "/contacts", token=fresh).status_code == 401
+
+
+def _mail_through(services: Services, mailer: Mailer) -> None:
+    """The stage's emails go through `mailer` from now on (offboarding is built again)."""
+    adapters: Any = services.adapters
+    adapters.__dict__["mailer"] = mailer
+    services.__dict__.pop("offboarding", None)
+
+
+def _admin_and_lea(api: Api) -> tuple[str, str, str]:
+    """An admin's token, and the token and id of Lea, whom the admin invited and who joined."""
+    admin = as_(api, ADMIN)
+    invite(api, admin, "lea@example.com")
+    lea = joined(api, "lea@example.com")
+    return admin, lea, _user_of(lea)
+
+
+class _ThrottledFirst:
+    """The stage's mailer, but SES throttles its first send."""
+
+    def __init__(self, inner: Mailer) -> None:
+        self.inner = inner
+        self.throttled = False
+
+    def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str | None) -> str:
+        if not self.throttled:
+            self.throttled = True
+            raise MailThrottledError("SES is throttling sends (Throttling)")
+        return self.inner.send(to, rendered, unsubscribe_url)
+
+
+def _exports_to(api: Api, address: str) -> list[Any]:
+    return [e for e in emails_to(api.settings, address) if "removed" in e.text]
+
+
+_SCHEDULED = {
+    "version": "0",
+    "id": "5c1e8f2a-0c3d-4b9e-9f7a-2d6b1e0a4c11",
+    "detail-type": "Scheduled Event",
+    "source": "aws.events",
+    "account": "123456789012",
+    "time": "2026-11-26T10:00:00Z",
+    "region": "us-east-1",
+    "resources": ["arn:aws:events:us-east-1:123456789012:rule/erase_offboarded"],
+    "detail": {},
+}
+
+
+@pytest.mark.parametrize("then", ["the repeated DELETE", "the hourly job"])
+def test_an_export_that_cannot_leave_is_sent_later_and_only_once(
+    api: Api, services: Services, then: str
+) -> None:
+    import app
+
+    admin, lea, lea_id = _admin_and_lea(api)
+    _mail_through(services, _ThrottledFirst(services.adapters.mailer))
+
+    first = api.call("DELETE", f"/tenant/members/{lea_id}", token=admin)
+
+    assert first.status_code == 503
+    assert body_of(first)["error"]["code"] == "mail_unavailable"
+    assert first.headers["Retry-After"].isdigit()
+    assert api.call("GET", "/contacts", token=lea).status_code == 401  # removed all the same
+    assert _exports_to(api, "lea@example.com") == []
+
+    if then == "the hourly job":
+        app.erase_offboarded(_SCHEDULED, None)  # as EventBridge calls it
+    else:
+        assert api.call("DELETE", f"/tenant/members/{lea_id}", token=admin).status_code == 204
+    assert len(_exports_to(api, "lea@example.com")) == 1
+    assert api.call("DELETE", f"/tenant/members/{lea_id}", token=admin).status_code == 204
+    app.erase_offboarded(_SCHEDULED, None)
+    assert len(_exports_to(api, "lea@example.com")) == 1  # sent, so never again
+    assert services.adapters.tenancy_store.pending_exports(10) == []
+
+
+def test_the_hourly_job_sends_each_pending_export_one_refused_address_aside(
+    api: Api, services: Services
+) -> None:
+    """An address SES keeps refusing stays pending (until the erasure) and stops no other."""
+    admin = as_(api, ADMIN)
+    invite(api, admin, "lea@example.com", "max@example.com")
+    lea_id = _user_of(joined(api, "lea@example.com"))
+    max_id = _user_of(joined(api, "max@example.com"))
+    inner: Mailer = services.adapters.mailer
+    down = {"lea@example.com", "max@example.com"}
+
+    class _Refusing:
+        def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str | None) -> str:
+            if to in down:
+                raise MailThrottledError("SES is throttling sends (Throttling)")
+            return inner.send(to, rendered, unsubscribe_url)
+
+    _mail_through(services, _Refusing())
+    for user in (lea_id, max_id):
+        assert api.call("DELETE", f"/tenant/members/{user}", token=admin).status_code == 503
+
+    down.discard("max@example.com")
+    assert services.offboarding.send_pending_exports() == 1
+    assert services.offboarding.send_pending_exports() == 0  # lea's still cannot leave
+
+    assert len(_exports_to(api, "max@example.com")) == 1
+    assert _exports_to(api, "lea@example.com") == []
+    [pending] = services.adapters.tenancy_store.pending_exports(10)
+    assert pending.user_id == lea_id
+    api.clock.advance(timedelta(days=30, hours=1))
+    assert services.offboarding.erase_due() == 2
+    assert services.adapters.tenancy_store.pending_exports(10) == []
+
+
+def test_of_two_admins_removing_one_member_at_once_one_export_is_sent(
+    api: Api, services: Services
+) -> None:
+    """The second DELETE arrives while the first is still sending: it sends nothing."""
+    admin = as_(api, ADMIN)
+    other_admin = api.token(tenant="acme", user="omar", roles=("admin",))
+    invite(api, admin, "lea@example.com")
+    lea_id = _user_of(joined(api, "lea@example.com"))
+    inner: Mailer = services.adapters.mailer
+    overlapping: list[int] = []
+
+    class _Slow:
+        def send(self, to: str, rendered: RenderedEmail, unsubscribe_url: str | None) -> str:
+            if not overlapping:
+                response = api.call("DELETE", f"/tenant/members/{lea_id}", token=other_admin)
+                overlapping.append(response.status_code)
+            return inner.send(to, rendered, unsubscribe_url)
+
+    _mail_through(services, _Slow())
+
+    assert api.call("DELETE", f"/tenant/members/{lea_id}", token=admin).status_code == 204
+    assert overlapping == [204]
+    assert len(_exports_to(api, "lea@example.com")) == 1
+
+
+def test_a_removal_that_loses_the_race_sends_no_second_export(api: Api, services: Services) -> None:
+    """Another admin's removal lands between this request's read and its write: theirs is the
+    removal, and the export goes once, by whichever request claims it."""
+    admin, _, lea_id = _admin_and_lea(api)
+    saved = services.adapters.tenancy_store
+    lea = saved.member("acme", lea_id)
+    assert lea is not None
+
+    class _ReadBeforeTheOtherWrite:
+        """The store, but its first read of Lea is from before the other admin's removal."""
+
+        def __init__(self) -> None:
+            self.stale = True
+
+        def member(self, tenant_id: str, user_id: str) -> Member | None:
+            if self.stale and lea is not None:
+                self.stale = False
+                assert saved.remove(lea.removed(api.clock.now()))  # the other admin's write
+                return lea
+            return saved.member(tenant_id, user_id)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(saved, name)
+
+    adapters: Any = services.adapters
+    adapters.__dict__["tenancy_store"] = _ReadBeforeTheOtherWrite()
+    services.__dict__.pop("offboarding", None)
+
+    assert api.call("DELETE", f"/tenant/members/{lea_id}", token=admin).status_code == 204
+    assert api.call("DELETE", f"/tenant/members/{lea_id}", token=admin).status_code == 204
+
+    assert len(_exports_to(api, "lea@example.com")) == 1
+    removed = saved.member("acme", lea_id)
+    assert removed is not None
+    assert not removed.export_pending
 
 
 def test_an_admin_cannot_remove_themselves_or_a_stranger(api: Api) -> None:

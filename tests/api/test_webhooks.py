@@ -426,3 +426,28 @@ def test_a_delivery_touches_only_the_hook_owners_contacts(
     response = to_calendly(api, hooks["calendly"], calendly_body(api, "calendly_invitee_created"))
     assert body_of(response)["recorded"]["contact_id"] != beas_priya
     assert types_of(services, beas_priya) == ["contact_added"]
+
+
+def test_a_removed_members_webhooks_and_feed_end_with_the_membership(
+    api: Api, services: Services, hooks: dict[str, str]
+) -> None:
+    """Their URLs carry no token, but they end as the member's token does; the erasure then
+    drops the secrets behind them."""
+    overview = body_of(api.call("GET", "/me/integrations", token=api.token()))
+    feed = urlparse(overview["calendar_feed_url"]).path
+    assert api.call("GET", feed).status_code == 200
+    admin = api.token(tenant="acme", user="ana", roles=("admin",))
+    assert api.call("DELETE", "/tenant/members/ada", token=admin).status_code == 204
+    before = events_table(api)
+
+    booked = to_calendly(api, hooks["calendly"], calendly_body(api, "calendly_invitee_created"))
+    cal = to_calcom(api, hooks["calcom"], calcom_body(api, "calcom_booking_created"))
+
+    assert (booked.status_code, cal.status_code) == (404, 404)
+    assert api.call("GET", feed).status_code == 404
+    assert events_table(api) == before
+    api.clock.advance(timedelta(days=30, hours=1))
+    assert services.offboarding.erase_due() == 1
+    assert services.adapters.integrations_store.get("acme", "ada") is None
+    hook_id = hooks["calendly"].rsplit("/", 1)[1]
+    assert hook_id not in "\n".join(events_table(api))

@@ -222,6 +222,7 @@ def test_only_post_confirmation_has_a_policy_apart_and_it_names_only_the_pool(
 def test_the_erasure_job_erases_as_the_api_does_and_reprojects_as_the_projector_does(
     prod: Synthesized,
 ) -> None:
+    ses_arn = "arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}"
     assert _grants(prod, "EraseOffboarded") == (
         _on(LOGS, "{log:erase_offboarded.Arn}")
         # Its due index (one Query), the members' contacts redacted, deleted and marked erased.
@@ -230,7 +231,12 @@ def test_the_erasure_job_erases_as_the_api_does_and_reprojects_as_the_projector_
             "{events.Arn}",
         )
         | _on(PROJECTING, "{views.Arn}")
-        # No SES, no secret: the member's export was sent when they were removed.
+        # The exports a removal could not send, as the sender only; no secret.
+        | _on(
+            {"ses:SendEmail", "ses:SendRawEmail"},
+            f"{ses_arn}:identity/{{sender}}",
+            f"{ses_arn}:configuration-set/{{configuration-set}}",
+        )
         | TRACES
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -61,11 +63,29 @@ def test_a_sealed_secret_opens_only_for_its_owner_and_provider() -> None:
     other_key = SecretBox(secrets_key(Settings(webhook_secrets_key="z" * 40)))
     with pytest.raises(SecretBoxError):
         other_key.open(sealed, tenant_id="acme", user_id="ada", provider="calendly")
-    tampered = sealed[:-2] + ("A" if sealed[-2] != "A" else "B") + sealed[-1]
-    with pytest.raises(SecretBoxError):
-        box().open(tampered, tenant_id="acme", user_id="ada", provider="calendly")
+    raw = bytearray(base64.urlsafe_b64decode(sealed.removeprefix("v1.")))
+    for index in (0, len(raw) // 2, len(raw) - 1):  # the nonce, the ciphertext, the tag
+        flipped = bytearray(raw)
+        flipped[index] ^= 0x01
+        tampered = "v1." + base64.urlsafe_b64encode(bytes(flipped)).decode()
+        with pytest.raises(SecretBoxError):
+            box().open(tampered, tenant_id="acme", user_id="ada", provider="calendly")
     with pytest.raises(SecretBoxError):
         box().open("v0.abc", tenant_id="acme", user_id="ada", provider="calendly")
+
+
+def test_a_sealed_secret_opens_only_in_its_canonical_spelling() -> None:
+    """35 sealed bytes end in one `=` after a character with two unused bits: setting those bits
+    spells the same bytes differently, and that spelling must not open."""
+    sealed = box().seal("s3cret!", tenant_id="acme", user_id="ada", provider="calendly")
+    assert sealed.endswith("=")
+    assert not sealed.endswith("==")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(sealed[-2])
+    twin = sealed[:-2] + alphabet[last ^ 0b01] + "="
+    assert base64.urlsafe_b64decode(twin[3:]) == base64.urlsafe_b64decode(sealed[3:])
+    with pytest.raises(SecretBoxError):
+        box().open(twin, tenant_id="acme", user_id="ada", provider="calendly")
 
 
 def test_each_seal_is_fresh_and_derived_keys_differ() -> None:

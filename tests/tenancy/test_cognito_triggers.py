@@ -116,7 +116,9 @@ def test_pre_sign_up_refuses_anything_but_an_open_invitation_for_that_address(
     if change == "no token":
         del event["request"]["clientMetadata"]
     elif change == "forged":
-        event["request"]["clientMetadata"]["invite_token"] = token[:-2] + "AA"
+        event["request"]["clientMetadata"]["invite_token"] = token[:-2] + (
+            "AA" if not token.endswith("AA") else "BB"
+        )
     elif change == "other address":
         event["request"]["userAttributes"]["email"] = "mallory@example.com"
     elif change == "revoked":

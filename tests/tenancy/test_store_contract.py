@@ -114,3 +114,59 @@ def test_removal_is_once_and_erasure_comes_due_after_thirty_days(store: TenancyS
     assert (gone.status, gone.email) == (MemberStatus.ERASED, "")
     assert store.due_erasures(NOW + timedelta(days=31), 10) == []
     assert store.invite("acme", _invite("sam@example.com").key) is None
+
+
+def test_a_removed_members_export_is_claimed_by_one_until_sent(store: TenancyStore) -> None:
+    store.register(_member("sam"))
+    assert not store.claim_export(_member("sam"), NOW)  # an active member has no export due
+    removed = _member("sam").removed(NOW)
+    assert store.remove(removed)
+    saved = store.member("acme", "sam")
+    assert saved is not None
+    assert saved.export_pending
+
+    assert store.claim_export(removed, NOW)
+    assert not store.claim_export(removed, NOW + timedelta(minutes=4))  # being sent
+    store.finish_export(removed, sent=False)  # it could not leave: free again at once
+    assert store.claim_export(removed, NOW + timedelta(minutes=4))
+    assert store.claim_export(removed, NOW + timedelta(minutes=10))  # that claim died, lapsed
+    store.finish_export(removed, sent=True)
+
+    assert not store.claim_export(removed, NOW + timedelta(hours=1))
+    sent = store.member("acme", "sam")
+    assert sent is not None
+    assert not sent.export_pending
+    assert sent.status is MemberStatus.REMOVED
+
+
+def test_finishing_an_export_never_creates_a_member(store: TenancyStore) -> None:
+    store.finish_export(_member("nobody").removed(NOW), sent=True)
+    assert store.member("acme", "nobody") is None
+    assert not store.claim_export(_member("nobody").removed(NOW), NOW)
+
+
+def test_an_export_is_listed_as_pending_until_it_is_sent_or_the_member_erased(
+    store: TenancyStore,
+) -> None:
+    for user in ("sam", "tia"):
+        store.register(_member(user))
+    sam = _member("sam").removed(NOW)
+    tia = _member("tia").removed(NOW + timedelta(minutes=1))
+    assert store.remove(tia)
+    assert store.remove(sam)
+    assert [(p.user_id, p.removed_at) for p in store.pending_exports(10)] == [
+        ("sam", NOW),
+        ("tia", NOW + timedelta(minutes=1)),
+    ]
+    assert [p.user_id for p in store.pending_exports(1)] == ["sam"]
+
+    assert store.claim_export(sam, NOW)
+    store.finish_export(sam, sent=False)
+    assert [p.user_id for p in store.pending_exports(10)] == ["sam", "tia"]
+    assert store.claim_export(sam, NOW)
+    store.finish_export(sam, sent=True)
+    assert [p.user_id for p in store.pending_exports(10)] == ["tia"]
+
+    [due] = [d for d in store.due_erasures(NOW + timedelta(days=31), 10) if d.user_id == "tia"]
+    store.mark_erased(due)
+    assert store.pending_exports(10) == []
