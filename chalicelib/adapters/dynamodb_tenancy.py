@@ -19,6 +19,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.dynamo.batches import batch_write
 from chalicelib.dynamo.errors import is_condition_failure
 from chalicelib.dynamo.pages import query_items
 from chalicelib.retry import RetryPolicy
@@ -40,7 +41,6 @@ INVITE_PREFIX = "INVITE#"
 MEMBER_PREFIX = "MEMBER#"
 ERASURES_PK = "ERASURES"
 EXPORTS_PK = "EXPORTS"
-_BATCH_WRITE = 25
 # Used and revoked invitations linger a month past their expiry (what the cohort view says
 # about them), then DynamoDB's TTL removes them with the address they name.
 _INVITE_KEPT = timedelta(days=30)
@@ -144,16 +144,7 @@ class DynamoDBTenancyStore:
         (200 addresses exceed one): the request was checked whole first, and sending it
         again replaces every invitation with a fresh one, which is what a re-invite does."""
         puts = [{"PutRequest": {"Item": _invite_item(invite)}} for invite in invites]
-        for start in range(0, len(puts), _BATCH_WRITE):
-            request: dict[str, Any] = {self._table: puts[start : start + _BATCH_WRITE]}
-            for attempt in self._batch_retry.attempts():
-                response = self._client.batch_write_item(RequestItems=request)
-                request = response.get("UnprocessedItems") or {}
-                if not request:
-                    break
-                attempt.failed()
-            if request:
-                raise RuntimeError("DynamoDB kept throttling the write of invitations")
+        batch_write(self._client, self._table, puts, self._batch_retry, what="invitations")
 
     def invite(self, tenant_id: str, key: str) -> Invite | None:
         response = self._client.get_item(

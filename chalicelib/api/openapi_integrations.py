@@ -19,27 +19,15 @@ _CSV_FILE = {
     "Windows-1252; at most 5,000 rows and 5 MB",
 }
 _INTEGRATIONS = "Webhook URLs, whether their secrets are set, and the calendar feed's URL"
-_HOOK_ID = {
-    "name": "hook_id",
-    "in": "path",
-    "required": True,
-    "description": "The user's webhook id, from `GET /me/integrations`",
-    "schema": {"type": "string"},
-}
-_CALENDAR_FILE = {
-    "name": "file",
-    "in": "path",
-    "required": True,
-    "description": "`<secret>.ics`, as `calendar_feed_url` ends",
-    "schema": {"type": "string"},
-}
-_DRY_RUN = {
-    "name": "dry_run",
-    "in": "query",
-    "required": False,
-    "description": "`true`: report what the import would do and write nothing",
-    "schema": {"type": "string", "enum": ["true", "false"]},
-}
+_HOOK_ID = p.parameter("hook_id", "path", "The user's webhook id, from `GET /me/integrations`")
+_CALENDAR_FILE = p.parameter("file", "path", "`<secret>.ics`, as `calendar_feed_url` ends")
+_DRY_RUN = p.parameter(
+    "dry_run",
+    "query",
+    "`true`: report what the import would do and write nothing",
+    required=False,
+    schema={"type": "string", "enum": ["true", "false"]},
+)
 
 
 def _webhook(operation_id: str, provider: str, header: str, signs: str) -> Schema:

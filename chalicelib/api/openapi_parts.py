@@ -63,6 +63,23 @@ def empty(description: str) -> Schema:
     return {"description": description}
 
 
+def parameter(
+    name: str, where: str, description: str, *, required: bool = True, schema: Schema | None = None
+) -> Schema:
+    """One operation parameter; a plain string unless `schema` says otherwise."""
+    return {
+        "name": name,
+        "in": where,
+        "required": required,
+        "description": description,
+        "schema": schema if schema is not None else {"type": "string"},
+    }
+
+
+# How long to wait before retrying an answer that was refused for now (a 429 or a 503).
+RETRY_AFTER = {"Retry-After": header("Seconds to wait", required=False, pattern="^[0-9]+$")}
+
+
 # What any route may answer, whatever its handler does: Chalice checks the `Content-Type` of
 # every request before the route runs, tenants and API Gateway throttle, and a bug is a 500.
 ANY_ROUTE = {
@@ -73,7 +90,7 @@ ANY_ROUTE = {
     "429": error(
         "`too_many_requests`: the caller's tenant is over its rate; retry after `Retry-After` "
         "seconds (deployed, API Gateway's own throttle answers a 429 too)",
-        {"Retry-After": header("Seconds to wait", required=False, pattern="^[0-9]+$")},
+        RETRY_AFTER,
     ),
     "500": error("`internal_error`: something went wrong on our side; retry"),
 }

@@ -10,29 +10,13 @@ _TAG = "tenancy"
 _FORBIDDEN_FOLLOWERS = p.error("`forbidden`: only coaches and admins")
 _MAIL = p.error(
     "`mail_unavailable`: an email could not leave now; retry after `Retry-After` seconds",
-    {"Retry-After": p.header("Seconds to wait", required=False, pattern="^[0-9]+$")},
+    p.RETRY_AFTER,
 )
-_JOIN_TOKEN = {
-    "name": "token",
-    "in": "query",
-    "required": True,
-    "description": "The invitation's token, as the emailed link carries it",
-    "schema": {"type": "string"},
-}
-_INVITE_ID = {
-    "name": "invite_id",
-    "in": "path",
-    "required": True,
-    "description": "An invitation's id, from `GET /tenant/invites`",
-    "schema": {"type": "string"},
-}
-_USER_ID = {
-    "name": "user_id",
-    "in": "path",
-    "required": True,
-    "description": "A member's user id, from `GET /tenant/members`",
-    "schema": {"type": "string"},
-}
+_JOIN_TOKEN = p.parameter(
+    "token", "query", "The invitation's token, as the emailed link carries it"
+)
+_INVITE_ID = p.parameter("invite_id", "path", "An invitation's id, from `GET /tenant/invites`")
+_USER_ID = p.parameter("user_id", "path", "A member's user id, from `GET /tenant/members`")
 COMPONENTS = (
     t.InviteRequest,
     t.Sharing,
@@ -110,11 +94,7 @@ def tenancy_paths() -> Schema:
                         "`mail_unavailable`: the member is removed, but the export could not "
                         "leave now; it is sent within the hour, or by this DELETE repeated "
                         "after `Retry-After` seconds",
-                        {
-                            "Retry-After": p.header(
-                                "Seconds to wait", required=False, pattern="^[0-9]+$"
-                            )
-                        },
+                        p.RETRY_AFTER,
                     ),
                 },
                 parameters=(_USER_ID,),

@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.dynamo.batches import UnprocessedBatchError, batch_write
 from chalicelib.dynamo.errors import (
     CONDITION_FAILED,
     CONFLICT,
@@ -46,16 +47,11 @@ _NEW_ITEM = "attribute_not_exists(SK)"
 _FREE_OR_EXPIRED = "attribute_not_exists(SK) OR expires_at <= :now"
 # Erasure frees a key only while the claim is still the erased request's own.
 _CLAIMED_BY = "request_hash = :hash"
-# DynamoDB's limits per BatchGetItem and per BatchWriteItem.
+# DynamoDB's limit per BatchGetItem (BatchWriteItem's is `dynamo.batches`').
 _BATCH_GET = 100
-_BATCH_WRITE = 25
 # Keys or items a batch left unprocessed (throttling) are sent again after a jittered wait;
 # more rounds than this and the store is overloaded: the caller's request fails.
 _BATCH_ROUNDS = 8
-
-
-class UnprocessedBatchError(Exception):
-    """DynamoDB kept leaving part of a batch unprocessed (throttled): retry the whole call."""
 
 
 class DynamoDBEventStore:
@@ -171,16 +167,7 @@ class DynamoDBEventStore:
         """BatchWriteItem of the first events, 25 a request, unprocessed items sent again."""
         stored = [codec.first_event(start, recorded_at) for start in starts]
         puts = [{"PutRequest": {"Item": codec.event_item(event)}} for event in stored]
-        for start in range(0, len(puts), _BATCH_WRITE):
-            request: dict[str, Any] = {self._table: puts[start : start + _BATCH_WRITE]}
-            for attempt in self._batch_retry.attempts():
-                response = self._client.batch_write_item(RequestItems=request)
-                request = response.get("UnprocessedItems") or {}
-                if not request:
-                    break
-                attempt.failed()
-            if request:
-                raise UnprocessedBatchError("DynamoDB kept throttling the write of new contacts")
+        batch_write(self._client, self._table, puts, self._batch_retry, what="new contacts")
         return stored
 
     def redact(self, stream: StreamId, replacements: dict[int, dict[str, Any]]) -> None:

@@ -309,7 +309,7 @@ class ThrottlingBatchClient:
 
 
 def test_batch_writes_send_unprocessed_items_again_after_a_wait(clock: FixedClock) -> None:
-    from chalicelib.eventstore.dynamodb import UnprocessedBatchError
+    from chalicelib.dynamo.batches import UnprocessedBatchError
     from chalicelib.eventstore.port import StreamStart
 
     waits: list[float] = []

@@ -73,6 +73,7 @@ def test_its_package_holds_the_page_the_templates_and_the_runtime_requirements(
         "app.py",
         "chalicelib/web/index.html",
         "chalicelib/reminders/templates/digest.html",
+        "chalicelib/reminders/templates/_email.jinja",  # every HTML email extends it
         "pydantic_core/__init__.py",
         "jwt/__init__.py",
         "jinja2/__init__.py",
